@@ -1,0 +1,88 @@
+"""Per-epoch records of a run, in growable NumPy arrays.
+
+Each epoch stores its loss and accuracy and the squared norms of the
+gradient, the update and the weights of every layer: three squarings and one
+matrix product with a layer-indicator matrix, written straight into the
+history row.  Norms and the update ratio ‖Δθ‖/‖θ‖ are derived from those
+when asked for, not per epoch.
+Entry ``i`` belongs to epoch ``i + 1``: epoch e is the e-th update, and its
+loss and accuracy are measured on the forward pass of that epoch, before the
+update (as the report prints them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_INITIAL_CAPACITY = 1024
+
+
+class History:
+    def __init__(self, layer_sizes: list[int]) -> None:
+        """``layer_sizes``: parameters per layer, in the flat vector's order."""
+        depth, total = len(layer_sizes), sum(layer_sizes)
+        self._indicator = np.zeros((total, depth))
+        start = 0
+        for layer, size in enumerate(layer_sizes):
+            self._indicator[start : start + size, layer] = 1.0
+            start += size
+        self._squared = np.empty((3, total))
+        self.size = 0
+        self._loss = np.empty(_INITIAL_CAPACITY)
+        self._accuracy = np.empty(_INITIAL_CAPACITY)
+        self._squares = np.empty((_INITIAL_CAPACITY, 3, depth))
+
+    def __len__(self) -> int:
+        return self.size
+
+    def record(self, loss: float, accuracy: float, grad: np.ndarray, update: np.ndarray, weights: np.ndarray) -> None:
+        i = self.size
+        if i == len(self._loss):
+            self._grow()
+        self._loss[i] = loss
+        self._accuracy[i] = accuracy
+        squared = self._squared
+        np.multiply(grad, grad, squared[0])
+        np.multiply(update, update, squared[1])
+        np.multiply(weights, weights, squared[2])
+        np.dot(squared, self._indicator, self._squares[i])
+        self.size = i + 1
+
+    def _grow(self) -> None:
+        capacity = 2 * len(self._loss)
+        for name in ("_loss", "_accuracy", "_squares"):
+            old = getattr(self, name)
+            new = np.empty((capacity, *old.shape[1:]))
+            new[: self.size] = old[: self.size]
+            setattr(self, name, new)
+
+    def truncate(self, epochs: int) -> None:
+        """Forget everything after ``epochs`` (resuming from a past epoch)."""
+        self.size = min(self.size, epochs)
+
+    @property
+    def epochs(self) -> np.ndarray:
+        return np.arange(1, self.size + 1)
+
+    @property
+    def loss(self) -> np.ndarray:
+        return self._loss[: self.size]
+
+    @property
+    def accuracy(self) -> np.ndarray:
+        return self._accuracy[: self.size]
+
+    @property
+    def grad_norm(self) -> np.ndarray:
+        """(epochs, layers): ‖∂objective/∂[W; b]‖ of each layer."""
+        return np.sqrt(self._squares[: self.size, 0])
+
+    @property
+    def update_ratio(self) -> np.ndarray:
+        """(epochs, layers): ‖Δ[W; b]‖ / ‖[W; b]‖ after each update."""
+        squares = self._squares[: self.size]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.sqrt(squares[:, 1] / squares[:, 2])
+
+    def nbytes(self) -> int:
+        return self._loss.nbytes + self._accuracy.nbytes + self._squares.nbytes

@@ -1,0 +1,238 @@
+"""The trainer: the only thing that changes a network.
+
+One epoch = forward, backward, one optimizer step per batch (full batch by
+default, as in the lab), then one record in the history.  Divergence is
+detected here, so every front end (command line, window) reports it the
+same way:
+
+* the loss or a gradient became NaN/inf, or
+* the output's error signal vanished for every sample while some are still
+  misclassified: the outputs saturated on the wrong side and no gradient can
+  flow any more.  That is how a sigmoid network "diverges" at lr = 100: its
+  loss never overflows, it freezes at chance.
+
+Steps run under ``np.errstate(all="ignore")`` because a diverging run
+overflows by nature; the divergence check, not a warning per element, tells
+the user.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.history import History
+from core.losses import Loss, get_loss
+from core.network import MLP, Workspace
+from core.optimizers import make_optimizer, validate_lr
+from core.snapshot import Snapshot, frozen
+
+VANISHED = 1e-10  # ‖∂objective/∂D_out‖ below this: no learning signal left
+
+
+@dataclass(frozen=True)
+class Divergence:
+    epoch: int
+    reason: str
+
+    def message(self) -> str:
+        return f"diverged at epoch {self.epoch}: {self.reason} — lower the learning rate"
+
+
+class Trainer:
+    def __init__(
+        self,
+        net: MLP,
+        X: np.ndarray,
+        y: np.ndarray,
+        loss: str = "mse",
+        optimizer: str = "sgd",
+        lr: float = 0.15,
+        batch_size: int = 0,
+        seed: int | np.random.Generator = 0,
+    ) -> None:
+        self.net = net
+        self.X = np.ascontiguousarray(X, dtype=np.float64)
+        self.y = np.ascontiguousarray(y, dtype=np.float64).reshape(len(self.X), -1)
+        self._positive = np.ascontiguousarray(self.y.T > 0.5)  # feature-major, as the workspace works
+        self._workspaces: dict[int, Workspace] = {}
+        self.set_loss(loss)
+        self._optimizer = make_optimizer(optimizer, net.flat.size, lr)
+        self.set_batch_size(batch_size)
+        self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self.epoch = 0
+        self.divergence: Divergence | None = None
+        self._last_loss = math.nan
+        self._last_accuracy = math.nan
+        self._full = self._workspace(len(self.X))
+        self._full.load(self.X, self.y)
+        self._correct = np.empty(self._positive.shape, dtype=bool)
+        self._grad = np.zeros_like(net.flat)
+        self.history = History([layer.size for layer in net.layers])
+
+    # -- settings that keep the weights -------------------------------------
+    @property
+    def lr(self) -> float:
+        return self._optimizer.lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._optimizer.lr = validate_lr(value)
+
+    @property
+    def optimizer(self) -> str:
+        return self._optimizer.name
+
+    def set_optimizer(self, name: str) -> None:
+        """Switch optimizer, keeping the weights; its state starts fresh."""
+        self._optimizer = make_optimizer(name, self.net.flat.size, self.lr)
+
+    @property
+    def loss(self) -> str:
+        return self._loss.name
+
+    def set_loss(self, name: str) -> None:
+        loss: Loss = get_loss(name)
+        loss.check_output(self.net.output_activation)
+        self._loss = loss
+        for workspace in self._workspaces.values():
+            workspace.compile(loss)
+
+    def set_activation(self, name: str) -> None:
+        self.net.activation = name
+
+    def set_output_activation(self, name: str) -> None:
+        self._loss.check_output(name)
+        self.net.output_activation = name
+
+    def set_batch_size(self, batch_size: int) -> None:
+        """0 (or ≥ the number of samples) means full batch, the lab's way."""
+        batch_size = int(batch_size)
+        if batch_size < 0:
+            raise ValueError(f"batch size must be ≥ 0 (0 = full batch), got {batch_size}")
+        self.batch_size = 0 if batch_size >= len(self.X) else batch_size
+
+    # -- training -------------------------------------------------------------
+    @property
+    def grad(self) -> np.ndarray:
+        """Gradient of the last epoch (summed over its batches)."""
+        return self._grad if self.batch_size else self._full.grad
+
+    @property
+    def update(self) -> np.ndarray:
+        return self._optimizer.update
+
+    @property
+    def last_loss(self) -> float:
+        return self._last_loss
+
+    @property
+    def last_accuracy(self) -> float:
+        return self._last_accuracy
+
+    def _workspace(self, n: int) -> Workspace:
+        if n not in self._workspaces:
+            self._workspaces[n] = Workspace(self.net, n, self._loss)
+        return self._workspaces[n]
+
+    def train(self, epochs: int) -> int:
+        """Train up to ``epochs`` epochs; stop early on divergence. Returns epochs done."""
+        if self.divergence is not None:
+            return 0
+        with np.errstate(all="ignore"):
+            step = self._epoch_minibatch if self.batch_size else self._epoch_full
+            for done in range(epochs):
+                step()
+                if self.divergence is not None:
+                    return done + 1
+        return epochs
+
+    def step(self) -> int:
+        """Train exactly one epoch (unless diverged). Returns epochs done."""
+        return self.train(1)
+
+    def _epoch_full(self) -> None:
+        ws, correct = self._full, self._correct
+        ws.forward()
+        loss = ws.backward()
+        np.greater(ws.output, 0.5, correct)
+        np.equal(correct, self._positive, correct)
+        self._optimizer.step(self.net.flat, ws.grad)
+        self._finish(loss, np.count_nonzero(correct) / correct.size, ws)
+
+    def _epoch_minibatch(self) -> None:
+        order = self.rng.permutation(len(self.X))
+        grad, update, net = self._grad, self._optimizer.update, self.net
+        before = net.flat.copy()
+        grad[...] = 0.0
+        loss_sum = correct = 0.0
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            ws = self._workspace(len(rows))
+            ws.load(self.X[rows], self.y[rows])
+            ws.forward()
+            loss_sum += ws.backward() * len(rows)
+            correct += np.count_nonzero((ws.output > 0.5) == self._positive[:, rows])
+            grad += ws.grad
+            self._optimizer.step(net.flat, ws.grad)
+        np.subtract(net.flat, before, out=update)
+        self._finish(loss_sum / len(self.X), correct / len(self.X), ws)
+
+    def _finish(self, loss: float, accuracy: float, ws: Workspace) -> None:
+        self.epoch += 1
+        previous = self._last_loss
+        self._last_loss, self._last_accuracy = loss, accuracy
+        self.history.record(loss, accuracy, self.grad, self.update, self.net.flat)
+        if not math.isfinite(loss):
+            self.divergence = Divergence(self.epoch, "the loss is no longer a finite number")
+        elif loss >= previous and accuracy < 1.0 and np.vdot(ws.delta[-1], ws.delta[-1]) < VANISHED**2:
+            reason = "every output saturated on the wrong side and its gradient vanished"
+            self.divergence = Divergence(self.epoch, reason)
+
+    # -- snapshots --------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        net = self.net
+        return Snapshot(
+            epoch=self.epoch,
+            loss=self._last_loss,
+            accuracy=self._last_accuracy,
+            sizes=tuple(net.sizes),
+            activation=net.activation,
+            output_activation=net.output_activation,
+            loss_name=self.loss,
+            optimizer_name=self.optimizer,
+            lr=self.lr,
+            weights=frozen(net.flat),
+            grad=frozen(self.grad),
+            update=frozen(self.update),
+            optimizer_state=self._optimizer.state(),
+            rng_state=self.rng.bit_generator.state,
+        )
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Go back to ``snapshot`` (same architecture) and forget later history."""
+        if tuple(snapshot.sizes) != tuple(self.net.sizes):
+            raise ValueError("snapshot belongs to a network of another shape")
+        self.net.activation = snapshot.activation
+        self.net.output_activation = snapshot.output_activation
+        self.set_loss(snapshot.loss_name)
+        self._optimizer = make_optimizer(snapshot.optimizer_name, self.net.flat.size, snapshot.lr)
+        self._optimizer.load_state(snapshot.optimizer_state)
+        self.rng.bit_generator.state = snapshot.rng_state
+        self.net.flat[...] = snapshot.weights
+        self.grad[...] = snapshot.grad
+        self.epoch = snapshot.epoch
+        self._last_loss, self._last_accuracy = snapshot.loss, snapshot.accuracy
+        self.divergence = None
+        self.history.truncate(snapshot.epoch)
+
+    def evaluate(self) -> tuple[np.ndarray, float, float]:
+        """Outputs, mean loss and accuracy of the current network on the data."""
+        with np.errstate(all="ignore"):
+            trace = self.net.trace(self.X)
+            out = trace.A[-1]
+            loss = self._loss.value(out, self.y, trace.D[-1])
+        accuracy = float(np.mean((out > 0.5) == (self.y > 0.5)))
+        return out, loss, accuracy
