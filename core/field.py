@@ -1,0 +1,55 @@
+"""Every neuron's output over a grid of the input plane, in one forward pass.
+
+The decision boundary is the output neuron's map; TF-Playground-style
+thumbnails are the hidden neurons' maps.  One ``trace`` over the grid gives
+them all at once.  Arrays are x-major: ``maps[i, j]`` is the value at
+``x1 = xs[i]``, ``x2 = ys[j]`` (pyqtgraph's default image axis order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.network import MLP
+
+Bounds = tuple[float, float, float, float]  # x1_min, x1_max, x2_min, x2_max
+
+
+def domain(X: np.ndarray, margin: float = 0.1) -> Bounds:
+    """The data's bounding box, padded by ``margin`` of its extent on each side."""
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = np.maximum((hi - lo) * margin, 0.05)
+    return float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1])
+
+
+def grid(bounds: Bounds, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cell centres xs, ys and the (resolution², 2) points in x-major order."""
+    x1_min, x1_max, x2_min, x2_max = bounds
+    step_x = (x1_max - x1_min) / resolution
+    step_y = (x2_max - x2_min) / resolution
+    xs = x1_min + step_x * (np.arange(resolution) + 0.5)
+    ys = x2_min + step_y * (np.arange(resolution) + 0.5)
+    points = np.column_stack([np.repeat(xs, resolution), np.tile(ys, resolution)])
+    return xs, ys, points
+
+
+@dataclass(frozen=True)
+class Field:
+    bounds: Bounds
+    resolution: int
+    maps: list[np.ndarray]  # per weight layer: (units, resolution, resolution) activations
+
+    @property
+    def output(self) -> np.ndarray:
+        """The network's output over the plane, (resolution, resolution)."""
+        return self.maps[-1][0]
+
+
+def evaluate_field(net: MLP, bounds: Bounds, resolution: int = 100) -> Field:
+    _, _, points = grid(bounds, resolution)
+    with np.errstate(all="ignore"):
+        trace = net.trace(points)
+    maps = [A.T.reshape(A.shape[1], resolution, resolution) for A in trace.A[1:]]
+    return Field(bounds, resolution, maps)
