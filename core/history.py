@@ -27,6 +27,8 @@ class History:
             self._indicator[start : start + size, layer] = 1.0
             start += size
         self._squared = np.empty((3, total))
+        self._derived_cache = np.empty((0, 2, depth))
+        self._derived_valid = 0
         self.size = 0
         self._loss = np.empty(_INITIAL_CAPACITY)
         self._accuracy = np.empty(_INITIAL_CAPACITY)
@@ -35,7 +37,19 @@ class History:
     def __len__(self) -> int:
         return self.size
 
-    def record(self, loss: float, accuracy: float, grad: np.ndarray, update: np.ndarray, weights: np.ndarray) -> None:
+    def record(self, loss: float, accuracy: float) -> None:
+        """Loss and accuracy only (the norms of this epoch stay NaN)."""
+        i = self.size
+        if i == len(self._loss):
+            self._grow()
+        self._loss[i] = loss
+        self._accuracy[i] = accuracy
+        self._squares[i] = np.nan
+        self.size = i + 1
+
+    def record_with_norms(
+        self, loss: float, accuracy: float, grad: np.ndarray, update: np.ndarray, weights: np.ndarray
+    ) -> None:
         i = self.size
         if i == len(self._loss):
             self._grow()
@@ -59,6 +73,7 @@ class History:
     def truncate(self, epochs: int) -> None:
         """Forget everything after ``epochs`` (resuming from a past epoch)."""
         self.size = min(self.size, epochs)
+        self._derived_valid = min(self._derived_valid, self.size)
 
     @property
     def epochs(self) -> np.ndarray:
@@ -75,14 +90,31 @@ class History:
     @property
     def grad_norm(self) -> np.ndarray:
         """(epochs, layers): ‖∂objective/∂[W; b]‖ of each layer."""
-        return np.sqrt(self._squares[: self.size, 0])
+        return self._derived()[0]
 
     @property
     def update_ratio(self) -> np.ndarray:
         """(epochs, layers): ‖Δ[W; b]‖ / ‖[W; b]‖ after each update."""
-        squares = self._squares[: self.size]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.sqrt(squares[:, 1] / squares[:, 2])
+        return self._derived()[1]
+
+    def _derived(self) -> tuple[np.ndarray, np.ndarray]:
+        """Norms and ratios, computed only for the epochs added since the last call.
+
+        The views ask every frame; recomputing a million rows each time would
+        cost more than drawing them.
+        """
+        if self._derived_cache.shape[0] < len(self._squares):
+            grown = np.empty((len(self._squares), *self._derived_cache.shape[1:]))
+            grown[: self._derived_valid] = self._derived_cache[: self._derived_valid]
+            self._derived_cache = grown
+        start, stop = min(self._derived_valid, self.size), self.size
+        if stop > start:
+            squares = self._squares[start:stop]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                np.sqrt(squares[:, 0], out=self._derived_cache[start:stop, 0])
+                np.sqrt(squares[:, 1] / squares[:, 2], out=self._derived_cache[start:stop, 1])
+        self._derived_valid = stop
+        return self._derived_cache[:stop, 0], self._derived_cache[:stop, 1]
 
     def nbytes(self) -> int:
-        return self._loss.nbytes + self._accuracy.nbytes + self._squares.nbytes
+        return self._loss.nbytes + self._accuracy.nbytes + self._squares.nbytes + self._derived_cache.nbytes

@@ -34,6 +34,7 @@ class Snapshot:
     loss_name: str
     optimizer_name: str
     lr: float
+    batch_size: int
     weights: np.ndarray  # flat [W; b] per layer, as MLP.flat
     grad: np.ndarray  # gradient of the last epoch, same layout
     update: np.ndarray  # Δθ of the last epoch, same layout

@@ -11,6 +11,11 @@ same way:
   flow any more.  That is how a sigmoid network "diverges" at lr = 100: its
   loss never overflows, it freezes at chance.
 
+The trainer also keeps the run's past: per-epoch records in ``history``
+and checkpoints in ``timeline``, from which ``snapshot_at`` rebuilds any
+past epoch exactly.  ``record=False`` keeps only loss and accuracy (for
+benchmarks and throw-away replays).
+
 Steps run under ``np.errstate(all="ignore")`` because a diverging run
 overflows by nature; the divergence check, not a warning per element, tells
 the user.
@@ -28,6 +33,7 @@ from core.losses import Loss, get_loss
 from core.network import MLP, Workspace
 from core.optimizers import make_optimizer, validate_lr
 from core.snapshot import Snapshot, frozen
+from core.timeline import Timeline
 
 VANISHED = 1e-10  # ‖∂objective/∂D_out‖ below this: no learning signal left
 
@@ -52,8 +58,12 @@ class Trainer:
         lr: float = 0.15,
         batch_size: int = 0,
         seed: int | np.random.Generator = 0,
+        record: bool = True,
+        timeline: Timeline | None = None,
     ) -> None:
         self.net = net
+        self.record = record
+        self.timeline: Timeline | None = None
         self.X = np.ascontiguousarray(X, dtype=np.float64)
         self.y = np.ascontiguousarray(y, dtype=np.float64).reshape(len(self.X), -1)
         self._positive = np.ascontiguousarray(self.y.T > 0.5)  # feature-major, as the workspace works
@@ -71,6 +81,11 @@ class Trainer:
         self._correct = np.empty(self._positive.shape, dtype=bool)
         self._grad = np.zeros_like(net.flat)
         self.history = History([layer.size for layer in net.layers])
+        self._replica: Trainer | None = None
+        self._replica_base = -1
+        if record:
+            self.timeline = timeline or Timeline()
+            self.timeline.add(self.snapshot(), pinned=True)
 
     # -- settings that keep the weights -------------------------------------
     @property
@@ -80,6 +95,7 @@ class Trainer:
     @lr.setter
     def lr(self, value: float) -> None:
         self._optimizer.lr = validate_lr(value)
+        self._pin()
 
     @property
     def optimizer(self) -> str:
@@ -88,6 +104,7 @@ class Trainer:
     def set_optimizer(self, name: str) -> None:
         """Switch optimizer, keeping the weights; its state starts fresh."""
         self._optimizer = make_optimizer(name, self.net.flat.size, self.lr)
+        self._pin()
 
     @property
     def loss(self) -> str:
@@ -99,13 +116,21 @@ class Trainer:
         self._loss = loss
         for workspace in self._workspaces.values():
             workspace.compile(loss)
+        self._pin()
 
     def set_activation(self, name: str) -> None:
         self.net.activation = name
+        self._pin()
 
     def set_output_activation(self, name: str) -> None:
         self._loss.check_output(name)
         self.net.output_activation = name
+        self._pin()
+
+    def _pin(self) -> None:
+        """A setting changed: checkpoint now, so replays start with the new settings."""
+        if self.timeline is not None:
+            self.timeline.add(self.snapshot(), pinned=True)
 
     def set_batch_size(self, batch_size: int) -> None:
         """0 (or ≥ the number of samples) means full batch, the lab's way."""
@@ -113,6 +138,7 @@ class Trainer:
         if batch_size < 0:
             raise ValueError(f"batch size must be ≥ 0 (0 = full batch), got {batch_size}")
         self.batch_size = 0 if batch_size >= len(self.X) else batch_size
+        self._pin()
 
     # -- training -------------------------------------------------------------
     @property
@@ -141,13 +167,21 @@ class Trainer:
         """Train up to ``epochs`` epochs; stop early on divergence. Returns epochs done."""
         if self.divergence is not None:
             return 0
+        step = self._epoch_minibatch if self.batch_size else self._epoch_full
+        timeline, done = self.timeline, 0
         with np.errstate(all="ignore"):
-            step = self._epoch_minibatch if self.batch_size else self._epoch_full
-            for done in range(epochs):
-                step()
-                if self.divergence is not None:
-                    return done + 1
-        return epochs
+            while done < epochs:
+                segment = epochs - done
+                if timeline is not None:
+                    segment = min(segment, timeline.next_due(self.epoch) - self.epoch)
+                for _ in range(segment):
+                    step()
+                    done += 1
+                    if self.divergence is not None:
+                        return done
+                if timeline is not None and self.epoch % timeline.stride == 0:
+                    timeline.add(self.snapshot())
+        return done
 
     def step(self) -> int:
         """Train exactly one epoch (unless diverged). Returns epochs done."""
@@ -184,7 +218,10 @@ class Trainer:
         self.epoch += 1
         previous = self._last_loss
         self._last_loss, self._last_accuracy = loss, accuracy
-        self.history.record(loss, accuracy, self.grad, self.update, self.net.flat)
+        if self.record:
+            self.history.record_with_norms(loss, accuracy, self.grad, self.update, self.net.flat)
+        else:
+            self.history.record(loss, accuracy)
         if not math.isfinite(loss):
             self.divergence = Divergence(self.epoch, "the loss is no longer a finite number")
         elif loss >= previous and accuracy < 1.0 and np.vdot(ws.delta[-1], ws.delta[-1]) < VANISHED**2:
@@ -204,6 +241,7 @@ class Trainer:
             loss_name=self.loss,
             optimizer_name=self.optimizer,
             lr=self.lr,
+            batch_size=self.batch_size,
             weights=frozen(net.flat),
             grad=frozen(self.grad),
             update=frozen(self.update),
@@ -221,12 +259,34 @@ class Trainer:
         self._optimizer = make_optimizer(snapshot.optimizer_name, self.net.flat.size, snapshot.lr)
         self._optimizer.load_state(snapshot.optimizer_state)
         self.rng.bit_generator.state = snapshot.rng_state
+        self.batch_size = snapshot.batch_size
         self.net.flat[...] = snapshot.weights
         self.grad[...] = snapshot.grad
         self.epoch = snapshot.epoch
         self._last_loss, self._last_accuracy = snapshot.loss, snapshot.accuracy
         self.divergence = None
         self.history.truncate(snapshot.epoch)
+        if self.timeline is not None:
+            self.timeline.truncate(snapshot.epoch)
+            self.timeline.add(snapshot, pinned=True)
+
+    def snapshot_at(self, epoch: int) -> Snapshot:
+        """The run exactly as it was at ``epoch`` (0 ≤ epoch ≤ now), replayed from a checkpoint."""
+        if not 0 <= epoch <= self.epoch:
+            raise ValueError(f"epoch must be between 0 and {self.epoch}, got {epoch}")
+        if epoch == self.epoch:
+            return self.snapshot()
+        if self.timeline is None:
+            raise ValueError("this trainer keeps no checkpoints (record=False)")
+        base = self.timeline.at_or_before(epoch)
+        replica = self._replica
+        if replica is None or self._replica_base != base.epoch or not base.epoch <= replica.epoch <= epoch:
+            if replica is None:
+                replica = self._replica = Trainer(self.net.copy(), self.X, self.y, self.loss, record=False)
+            replica.restore(base)
+            self._replica_base = base.epoch
+        replica.train(epoch - replica.epoch)
+        return replica.snapshot()
 
     def evaluate(self) -> tuple[np.ndarray, float, float]:
         """Outputs, mean loss and accuracy of the current network on the data."""

@@ -1,0 +1,190 @@
+"""The one QObject that owns the QTimer and steps the trainer.
+
+Each tick trains ``epochs_per_tick`` epochs, then emits one ``Frame``; the
+views redraw from the frame only.  Training speed (epochs per tick) and the
+frame rate (the timer) are independent: the speed control changes k, not the
+interval.  Everything runs on the GUI thread: an epoch takes microseconds,
+and a redraw a few milliseconds, so a worker thread would only add locking.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
+
+from core import Settings, Snapshot, Trainer
+from core.field import Bounds, Field, domain, evaluate_field
+
+FRAME_INTERVAL_MS = 16  # ~60 frames per second when a frame is cheap enough
+FIELD_RESOLUTION = 100
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Everything the views draw, for one epoch."""
+
+    snapshot: Snapshot
+    field: Field
+    predictions: np.ndarray  # network output on each data point, (n,)
+    epochs: np.ndarray  # history views: append-only while the frame is drawn
+    loss: np.ndarray
+    accuracy: np.ndarray
+    epochs_per_second: float
+    frames_per_second: float
+    divergence: str | None
+
+
+class TrainingLoop(QObject):
+    """Start, pause, step, reset and re-configure a run; emit frames."""
+
+    frame_ready = pyqtSignal(object)  # Frame
+    rebuilt = pyqtSignal(object)  # Trainer: architecture or data changed
+    running_changed = pyqtSignal(bool)
+    diverged = pyqtSignal(str)
+    finished = pyqtSignal(int)  # reached the epoch limit
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings.validated()
+        self.epochs_per_tick = 100
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_INTERVAL_MS)
+        self.timer.timeout.connect(self.tick)
+        self._last_tick = 0.0
+        self._epochs_per_second = 0.0
+        self._fps = 0.0
+        self.trainer: Trainer = self.settings.build()
+        self.bounds: Bounds = domain(self.trainer.X)
+
+    # -- state ------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.timer.isActive()
+
+    def start(self) -> None:
+        if self.trainer.divergence is not None or self.running:
+            return
+        self._last_tick = time.perf_counter()
+        self.timer.start()
+        self.running_changed.emit(True)
+
+    def pause(self) -> None:
+        if self.running:
+            self.timer.stop()
+            self.running_changed.emit(False)
+
+    def toggle(self) -> None:
+        self.pause() if self.running else self.start()
+
+    def step(self) -> None:
+        """Exactly one epoch, then one frame (pauses a running loop first)."""
+        self.pause()
+        self._train(1)
+        self.emit_frame()
+
+    def reset(self) -> None:
+        """Same settings, same seeds: the same initial weights and data."""
+        self.pause()
+        self._rebuild()
+
+    def set_epochs_per_tick(self, k: int) -> None:
+        self.epochs_per_tick = max(1, int(k))
+
+    def apply(self, settings: Settings) -> None:
+        """Adopt new settings: rebuild if sizes/data/init/seeds changed, else keep the weights.
+
+        Raises ValueError (and changes nothing) when the settings are invalid.
+        """
+        settings = settings.validated()
+        old, self.settings = self.settings, settings
+        if settings.needs_rebuild(old):
+            self._rebuild()
+            return
+        trainer = self.trainer
+        changed = settings.changed(old)
+        try:
+            if "output_activation" in changed or "loss" in changed:
+                # Order matters: bce needs a sigmoid output, so switch the piece that keeps validity first.
+                if settings.loss == "bce":
+                    trainer.set_output_activation(settings.output_activation)
+                    trainer.set_loss(settings.loss)
+                else:
+                    trainer.set_loss(settings.loss)
+                    trainer.set_output_activation(settings.output_activation)
+            if "activation" in changed:
+                trainer.set_activation(settings.activation)
+            if "optimizer" in changed:
+                trainer.set_optimizer(settings.optimizer)
+            if "lr" in changed:
+                trainer.lr = settings.lr
+            if "batch_size" in changed:
+                trainer.set_batch_size(settings.batch_size)
+        except ValueError:
+            self.settings = old
+            raise
+        self.emit_frame()
+
+    def _rebuild(self) -> None:
+        self.trainer = self.settings.build()
+        self.bounds = domain(self.trainer.X)
+        self.rebuilt.emit(self.trainer)
+        self.emit_frame()
+
+    # -- ticking -------------------------------------------------------------
+    def tick(self) -> None:
+        """Train one tick's epochs and emit a frame (public so tests can drive it)."""
+        now = time.perf_counter()
+        elapsed = now - self._last_tick if self._last_tick else 0.0
+        self._last_tick = now
+        before, limit = self.trainer.epoch, self.settings.epochs
+        epochs = self.epochs_per_tick
+        if limit and before < limit:
+            epochs = min(epochs, limit - before)
+        done = self._train(epochs)
+        if elapsed > 0:
+            smoothing = 0.2
+            self._fps += smoothing * (1.0 / elapsed - self._fps)
+            self._epochs_per_second += smoothing * (done / elapsed - self._epochs_per_second)
+        self.emit_frame()
+        if limit and before < limit <= self.trainer.epoch:
+            # Stop once on reaching the limit; Play again goes on past it.
+            self.pause()
+            self.finished.emit(self.trainer.epoch)
+
+    def _train(self, epochs: int) -> int:
+        done = self.trainer.train(epochs)
+        if self.trainer.divergence is not None and done:
+            self.pause()
+            self.diverged.emit(self.trainer.divergence.message())
+        return done
+
+    def train_now(self, epochs: int) -> None:
+        """Train without the timer (for --screenshot): stops at divergence."""
+        self._train(epochs)
+        self.emit_frame()
+
+    def emit_frame(self) -> None:
+        self.frame_ready.emit(self.frame())
+
+    def frame(self) -> Frame:
+        trainer = self.trainer
+        snapshot = trainer.snapshot()
+        net = snapshot.network()
+        field = evaluate_field(net, self.bounds, FIELD_RESOLUTION)
+        with np.errstate(all="ignore"):
+            predictions = net.forward(trainer.X).ravel()
+        history = trainer.history
+        return Frame(
+            snapshot=snapshot,
+            field=field,
+            predictions=predictions,
+            epochs=history.epochs,
+            loss=history.loss,
+            accuracy=history.accuracy,
+            epochs_per_second=self._epochs_per_second if self.running else 0.0,
+            frames_per_second=self._fps if self.running else 0.0,
+            divergence=trainer.divergence.message() if trainer.divergence else None,
+        )

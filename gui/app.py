@@ -1,0 +1,59 @@
+"""Start the window, or render it once to a PNG (``--screenshot``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from core import Settings
+
+SCREENSHOT_SIZE = (1500, 900)
+CHUNK = 2000  # epochs trained between event-loop turns while preparing a screenshot
+
+
+def run(
+    settings: Settings, *, epochs: int | None = None, screenshot: str | None = None, show: str | None = None
+) -> int:
+    """Open the main window (returns the exit code) or save a screenshot and exit."""
+    if screenshot:
+        target = Path(screenshot)
+        if not target.parent.exists() or target.is_dir():
+            print(f"error: cannot write screenshot to {screenshot}", file=sys.stderr)
+            return 2
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    import pyqtgraph as pg
+    from PyQt6.QtWidgets import QApplication
+
+    from gui.adapter import TrainingLoop
+    from gui.assets import stylesheet
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    app.setStyleSheet(stylesheet())
+    loop = TrainingLoop(settings)
+    window = MainWindow(loop)
+    if show:
+        window.show_panel(show)
+    if not screenshot:
+        window.resize(*SCREENSHOT_SIZE)
+        window.show()
+        return app.exec()
+
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    remaining = epochs or 0
+    while remaining > 0 and loop.trainer.divergence is None:
+        chunk = min(CHUNK, remaining)
+        loop.train_now(chunk)
+        remaining -= chunk
+        app.processEvents()
+    loop.emit_frame()
+    app.processEvents()
+    if not window.grab().save(str(target)):
+        print(f"error: cannot write screenshot to {screenshot}", file=sys.stderr)
+        return 2
+    print(f"saved {target} (epoch {loop.trainer.epoch})")
+    return 0
