@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from core.network import MLP, flat_views
+from core.network import MLP, flat_views, split_layer
 
 
 def frozen(array: np.ndarray) -> np.ndarray:
@@ -43,15 +43,15 @@ class Snapshot:
 
     @property
     def params(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [(layer[:-1], layer[-1:]) for layer in flat_views(self.weights, self.sizes)]
+        return [split_layer(layer) for layer in flat_views(self.weights, self.sizes)]
 
     @property
     def grads(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [(layer[:-1], layer[-1:]) for layer in flat_views(self.grad, self.sizes)]
+        return [split_layer(layer) for layer in flat_views(self.grad, self.sizes)]
 
     @property
     def updates(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [(layer[:-1], layer[-1:]) for layer in flat_views(self.update, self.sizes)]
+        return [split_layer(layer) for layer in flat_views(self.update, self.sizes)]
 
     def network(self) -> MLP:
         """A live copy of the network at this epoch, e.g. to evaluate a grid."""

@@ -5,6 +5,11 @@ views redraw from the frame only.  Training speed (epochs per tick) and the
 frame rate (the timer) are independent: the speed control changes k, not the
 interval.  Everything runs on the GUI thread: an epoch takes microseconds,
 and a redraw a few milliseconds, so a worker thread would only add locking.
+
+The loop can also show the past: ``show_epoch(e)`` pauses and emits the
+frame of epoch e, replayed exactly from the trainer's checkpoints;
+``resume_here`` continues training from the epoch shown, dropping the later
+history.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from core import Settings, Snapshot, Trainer
 from core.field import Bounds, Field, domain, evaluate_field
+from core.walkthrough import saturation
 
 FRAME_INTERVAL_MS = 16  # ~60 frames per second when a frame is cheap enough
 FIELD_RESOLUTION = 100
@@ -29,9 +35,13 @@ class Frame:
     snapshot: Snapshot
     field: Field
     predictions: np.ndarray  # network output on each data point, (n,)
-    epochs: np.ndarray  # history views: append-only while the frame is drawn
+    epochs: np.ndarray  # history views up to the latest epoch, even when a past epoch is shown
     loss: np.ndarray
     accuracy: np.ndarray
+    grad_norm: np.ndarray  # (epochs, layers)
+    update_ratio: np.ndarray  # (epochs, layers)
+    saturation: list[np.ndarray]  # per hidden layer: share of samples saturating each unit
+    latest_epoch: int  # the present; snapshot.epoch < latest_epoch when looking back
     epochs_per_second: float
     frames_per_second: float
     divergence: str | None
@@ -58,6 +68,7 @@ class TrainingLoop(QObject):
         self._fps = 0.0
         self.trainer: Trainer = self.settings.build()
         self.bounds: Bounds = domain(self.trainer.X)
+        self.viewed_epoch: int | None = None  # None: the present
 
     # -- state ------------------------------------------------------------------
     @property
@@ -65,6 +76,10 @@ class TrainingLoop(QObject):
         return self.timer.isActive()
 
     def start(self) -> None:
+        """Train on the timer; from a past epoch, first return to the present."""
+        if self.viewed_epoch is not None:
+            self.viewed_epoch = None
+            self.emit_frame()
         if self.trainer.divergence is not None or self.running:
             return
         self._last_tick = time.perf_counter()
@@ -80,9 +95,36 @@ class TrainingLoop(QObject):
         self.pause() if self.running else self.start()
 
     def step(self) -> None:
-        """Exactly one epoch, then one frame (pauses a running loop first)."""
+        """Exactly one epoch, then one frame (pauses a running loop first).
+
+        When a past epoch is shown, step moves the view one epoch forward instead.
+        """
         self.pause()
+        if self.viewed_epoch is not None:
+            self.show_epoch(self.viewed_epoch + 1)
+            return
         self._train(1)
+        self.emit_frame()
+
+    def step_back(self) -> None:
+        self.show_epoch(self.shown_epoch - 1)
+
+    @property
+    def shown_epoch(self) -> int:
+        return self.trainer.epoch if self.viewed_epoch is None else self.viewed_epoch
+
+    def show_epoch(self, epoch: int) -> None:
+        """Pause and show epoch ``epoch`` (clamped to the run); the latest epoch is the present."""
+        self.pause()
+        epoch = max(0, min(int(epoch), self.trainer.epoch))
+        self.viewed_epoch = None if epoch == self.trainer.epoch else epoch
+        self.emit_frame()
+
+    def resume_here(self) -> None:
+        """Continue from the epoch shown: later epochs are forgotten, the run goes on from there."""
+        if self.viewed_epoch is not None:
+            self.trainer.restore(self.trainer.snapshot_at(self.viewed_epoch))
+            self.viewed_epoch = None
         self.emit_frame()
 
     def reset(self) -> None:
@@ -99,6 +141,8 @@ class TrainingLoop(QObject):
         Raises ValueError (and changes nothing) when the settings are invalid.
         """
         settings = settings.validated()
+        if self.viewed_epoch is not None:
+            self.resume_here()  # a change applies from the epoch on screen
         old, self.settings = self.settings, settings
         if settings.needs_rebuild(old):
             self._rebuild()
@@ -128,6 +172,7 @@ class TrainingLoop(QObject):
         self.emit_frame()
 
     def _rebuild(self) -> None:
+        self.viewed_epoch = None
         self.trainer = self.settings.build()
         self.bounds = domain(self.trainer.X)
         self.rebuilt.emit(self.trainer)
@@ -171,7 +216,7 @@ class TrainingLoop(QObject):
 
     def frame(self) -> Frame:
         trainer = self.trainer
-        snapshot = trainer.snapshot()
+        snapshot = trainer.snapshot() if self.viewed_epoch is None else trainer.snapshot_at(self.viewed_epoch)
         net = snapshot.network()
         field = evaluate_field(net, self.bounds, FIELD_RESOLUTION)
         with np.errstate(all="ignore"):
@@ -184,6 +229,10 @@ class TrainingLoop(QObject):
             epochs=history.epochs,
             loss=history.loss,
             accuracy=history.accuracy,
+            grad_norm=history.grad_norm,
+            update_ratio=history.update_ratio,
+            saturation=saturation(net, trainer.X),
+            latest_epoch=trainer.epoch,
             epochs_per_second=self._epochs_per_second if self.running else 0.0,
             frames_per_second=self._fps if self.running else 0.0,
             divergence=trainer.divergence.message() if trainer.divergence else None,

@@ -154,9 +154,14 @@ class MainWindow(QMainWindow):
 
     def _on_frame(self, frame: Frame) -> None:
         snapshot = frame.snapshot
-        self.diagram.show(snapshot, frame.field)
-        self.boundary.show_field(frame.field, frame.predictions, activation=snapshot.output_activation,
-                                 epoch=snapshot.epoch)
+        self.diagram.show_snapshot(snapshot, frame.field)
+        self.boundary.show_field(
+            frame.field,
+            frame.predictions,
+            epoch=snapshot.epoch,
+            activation=snapshot.activation,
+            output_activation=snapshot.output_activation,
+        )
         self.loss_plot.show_history(frame.epochs, frame.loss, frame.accuracy, snapshot.epoch)
         self.status["epoch"].setText(f"epoch {snapshot.epoch:,}")
         loss = "—" if math.isnan(snapshot.loss) else f"{snapshot.loss:.4g}"

@@ -111,3 +111,45 @@ def test_epoch_limit_pauses_once(loop, qtbot):
     qtbot.waitUntil(lambda: not loop.running, timeout=5000)
     assert loop.trainer.epoch == 250
     assert finished == [250]
+
+
+def test_show_epoch_shows_exactly_that_epoch(loop):
+    loop.set_epochs_per_tick(1000)
+    loop.tick()
+    frames = []
+    loop.frame_ready.connect(frames.append)
+    loop.show_epoch(437)
+    reference = LAB_PRESET.build()
+    reference.train(437)
+    shown = frames[-1]
+    assert shown.snapshot.epoch == 437 and shown.latest_epoch == 1000
+    np.testing.assert_array_equal(shown.snapshot.weights, reference.net.flat)
+    np.testing.assert_array_equal(shown.predictions, reference.net.forward(reference.X).ravel())
+    loop.step_back()
+    assert frames[-1].snapshot.epoch == 436
+    loop.step()  # moves the view forward; trains nothing
+    assert frames[-1].snapshot.epoch == 437 and loop.trainer.epoch == 1000
+
+
+def test_resume_from_the_past_is_bit_identical(loop):
+    loop.apply(loop.settings.with_(optimizer="adam", lr=0.01, batch_size=5))
+    loop.set_epochs_per_tick(600)
+    loop.tick()
+    loop.show_epoch(250)
+    loop.resume_here()
+    assert loop.trainer.epoch == 250 and loop.viewed_epoch is None
+    loop.set_epochs_per_tick(100)
+    loop.tick()
+    reference = loop.settings.build()
+    reference.train(350)
+    np.testing.assert_array_equal(loop.trainer.net.flat, reference.net.flat)
+    np.testing.assert_array_equal(loop.trainer.history.loss, reference.history.loss)
+
+
+def test_play_from_the_past_returns_to_the_present(loop, qtbot):
+    loop.set_epochs_per_tick(200)
+    loop.tick()
+    loop.show_epoch(50)
+    loop.start()
+    assert loop.viewed_epoch is None
+    qtbot.waitUntil(lambda: loop.trainer.epoch > 200, timeout=5000)

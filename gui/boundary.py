@@ -1,0 +1,307 @@
+"""The decision boundary: the network's output as a heatmap over the input plane.
+
+Items are built once; each frame only calls ``setImage``/``setData``.  The
+0.5 contour comes from a vectorised marching squares (``contour_segments``)
+drawn as one line-pair curve: pyqtgraph's ``IsocurveItem`` traces its path in
+Python loops, far too slow for a long spiral boundary at 60 frames a second.
+The view never sees the network: it draws a ``Field`` (every neuron's map,
+computed in ``core``) and the outputs on the data points, so a past epoch is
+drawn exactly like the present one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QRectF, pyqtSignal
+from PyQt6.QtWidgets import QWidget
+
+from core.field import Bounds, Field
+from gui.palette import CLASS_COLOURS, MISCLASSIFIED, diverging_colormap
+
+WASH = 0.75  # heatmap colour strength: blended with white so the data points stand out
+INK = (33, 37, 41)
+TITLE_COLOUR = "#34495e"
+LABEL_STYLE = {"font-size": "11pt", "color": "#212529"}
+THRESHOLD = 0.5  # an output above it predicts class 1
+
+
+def washed_lut(strength: float = WASH) -> np.ndarray:
+    """The diverging colormap as a (256, 3) lookup table, blended towards white.
+
+    Blending the table rather than making the image translucent keeps the
+    colours independent of the plot's background.
+    """
+    lut = diverging_colormap().getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.float64)
+    return (strength * lut + (1.0 - strength) * 255.0).round().astype(np.ubyte)
+
+
+def contour_segments(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Marching squares on a grid sampled at ``values[i, j] = f(xs[i], ys[j])``.
+
+    Returns x and y of line segments as consecutive point pairs (for a curve
+    with ``connect="pairs"``).  Crossings are linearly interpolated along cell
+    edges; a saddle cell is resolved by the mean of its four corners.
+    """
+    above = values > level
+    with np.errstate(all="ignore"):  # edges without a crossing divide by zero; they are never used
+        # Crossing positions on horizontal edges (i, j)-(i+1, j) and vertical edges (i, j)-(i, j+1).
+        t_h = (level - values[:-1, :]) / (values[1:, :] - values[:-1, :])
+        t_v = (level - values[:, :-1]) / (values[:, 1:] - values[:, :-1])
+        hx = xs[:-1, None] + t_h * np.diff(xs)[:, None]  # (nx-1, ny)
+        vy = ys[None, :-1] + t_v * np.diff(ys)[None, :]  # (nx, ny-1)
+    cross_h = above[:-1, :] != above[1:, :]
+    cross_v = above[:, :-1] != above[:, 1:]
+    # Each cell's edges in the order bottom, right, top, left.
+    cross = np.stack([cross_h[:, :-1], cross_v[1:, :], cross_h[:, 1:], cross_v[:-1, :]], axis=-1)
+    count = cross.sum(axis=-1)
+    cells = count > 0
+    if not cells.any():
+        return np.empty(0), np.empty(0)
+    ii, jj = np.nonzero(cells)
+    px = np.stack([hx[ii, jj], xs[ii + 1], hx[ii, jj + 1], xs[ii]], axis=-1)  # (k, 4)
+    py = np.stack([ys[jj], vy[ii + 1, jj], ys[jj + 1], vy[ii, jj]], axis=-1)
+    crossed, n_crossed = cross[ii, jj], count[ii, jj]
+    # Two crossings: one segment joining them, in edge order.
+    two = n_crossed == 2
+    x_parts, y_parts = [px[two][crossed[two]]], [py[two][crossed[two]]]
+    # Four crossings (saddle): two segments cutting off the corners unlike the centre.
+    four = n_crossed == 4
+    if four.any():
+        i4, j4 = ii[four], jj[four]
+        corners = values[i4, j4] + values[i4 + 1, j4] + values[i4 + 1, j4 + 1] + values[i4, j4 + 1]
+        joined = (corners / 4.0 > level) == above[i4, j4]  # centre like the bottom-left corner
+        order = np.where(joined[:, None], [0, 1, 2, 3], [0, 3, 1, 2])
+        x_parts.append(np.take_along_axis(px[four], order, axis=1).ravel())
+        y_parts.append(np.take_along_axis(py[four], order, axis=1).ravel())
+    return np.concatenate(x_parts), np.concatenate(y_parts)
+
+
+def _point_size(n: int) -> float:
+    """Smaller markers for denser data so the heatmap stays visible."""
+    return 10.0 if n <= 50 else 8.0 if n <= 500 else 6.0 if n <= 5000 else 4.0
+
+
+class BoundaryView(pg.PlotWidget):
+    """Heatmap of the output (or of one hidden neuron), its contour, the data and the errors."""
+
+    point_clicked = pyqtSignal(int)  # index of the data point the user clicked
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w")
+        plot = self.getPlotItem()
+        plot.setLabel("bottom", "x<sub>1</sub>", **LABEL_STYLE)
+        plot.setLabel("left", "x<sub>2</sub>", **LABEL_STYLE)
+        for name in ("bottom", "left"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(INK))
+            axis.setTextPen(pg.mkPen(INK))
+        plot.setAspectLocked(True)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.disableAutoRange()
+
+        self._image = pg.ImageItem(axisOrder="col-major")
+        self._image.setLookupTable(washed_lut())
+        self._contour = pg.PlotCurveItem(pen=pg.mkPen(INK, width=2.5), connect="pairs", antialias=True)
+        self.class_points = [
+            pg.ScatterPlotItem(pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(colour)) for colour in CLASS_COLOURS
+        ]
+        self.error_marks = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(MISCLASSIFIED, width=2), brush=None)
+        self.selection = pg.ScatterPlotItem(symbol="s", pen=pg.mkPen(INK, width=2.5), brush=None)
+        for item in self.class_points:
+            item.sigClicked.connect(self._on_points_clicked)
+        items = [self._image, self._contour, *self.class_points, self.error_marks, self.selection]
+        for z, item in enumerate(items):
+            item.setZValue(z)
+            plot.addItem(item)
+
+        self._X = np.empty((0, 2))
+        self._labels = np.empty(0, dtype=bool)
+        self._field: Field | None = None
+        self._predictions = np.empty(0)
+        self._epoch: int | None = None
+        self._activation = "sigmoid"
+        self._output_activation = "sigmoid"
+        self._neuron: tuple[int, int] | None = None
+        self._discretize = False
+        self._geometry: tuple[Bounds, int] | None = None
+        self._edge_xs = self._edge_ys = np.empty(0)
+        self._level = THRESHOLD
+        self._misclassified = np.empty(0, dtype=bool)
+        self._title = ""
+
+    # -- inputs -----------------------------------------------------------------
+    def set_data(self, X: np.ndarray, y: np.ndarray) -> None:
+        """The data points (n, 2) and their 0/1 labels (n, 1), on every rebuild."""
+        self._X = np.asarray(X, dtype=np.float64).reshape(-1, 2)
+        self._labels = np.asarray(y, dtype=np.float64).ravel() > THRESHOLD
+        size = _point_size(len(self._X))
+        indices = np.arange(len(self._X))
+        for label, item in enumerate(self.class_points):
+            mask = self._labels == bool(label)
+            item.setData(pos=self._X[mask], size=size, data=indices[mask])
+        self._misclassified = np.zeros(len(self._X), dtype=bool)
+        self.error_marks.setData(pos=np.empty((0, 2)), size=size + 6)
+        self.select_point(None)
+
+    def select_point(self, index: int | None) -> None:
+        """Frame one data point (the walk-through's sample), or none."""
+        if index is None or not 0 <= index < len(self._X):
+            self.selection.setData(pos=np.empty((0, 2)))
+        else:
+            self.selection.setData(pos=self._X[index : index + 1], size=_point_size(len(self._X)) + 10)
+
+    def _on_points_clicked(self, item: pg.ScatterPlotItem, points, event) -> None:
+        if len(points):
+            self.point_clicked.emit(int(points[0].data()))
+
+    def show_field(
+        self,
+        field: Field,
+        predictions: np.ndarray,
+        *,
+        epoch: int | None = None,
+        activation: str = "sigmoid",
+        output_activation: str = "sigmoid",
+    ) -> None:
+        """Draw one frame.
+
+        ``predictions``: the network's outputs on the data points, (n,).
+        ``activation`` / ``output_activation``: the hidden and output
+        activation names (``core.activations``); they choose the colour scale
+        and the contour level: the output (whatever its activation) and any
+        sigmoid neuron are drawn on 0..1 with the 0.5 contour, the decision
+        threshold; any other hidden map symmetrically on ±max|map| with its
+        sign change (level 0) as contour.
+        """
+        self._field = field
+        self._predictions = np.asarray(predictions, dtype=np.float64).ravel()
+        self._epoch = epoch
+        self._activation, self._output_activation = activation, output_activation
+        self._render()
+
+    def set_discretize(self, on: bool) -> None:
+        """Two flat colours (the map thresholded at its contour level) instead of a gradient."""
+        self._discretize = bool(on)
+        self._render()
+
+    def show_neuron(self, layer: int, unit: int) -> None:
+        """Show ``field.maps[layer - 1][unit]`` (layer 1 = first hidden) until ``clear_neuron``.
+
+        Drawn at once from the last field (hovering works while paused); a
+        neuron the field does not have (after a rebuild) shows the output.
+        """
+        self._neuron = (int(layer), int(unit))
+        self._render()
+
+    def clear_neuron(self) -> None:
+        self._neuron = None
+        self._render()
+
+    # -- state, for tests and the window ----------------------------------------
+    @property
+    def image(self) -> np.ndarray | None:
+        """The array the heatmap currently shows (x-major)."""
+        return self._image.image
+
+    @property
+    def image_rect(self) -> QRectF:
+        """The heatmap's extent in plot coordinates."""
+        return self._image.mapRectToParent(self._image.boundingRect())
+
+    @property
+    def levels(self) -> tuple[float, float] | None:
+        """The values drawn in the colormap's two end colours (None before the first picture)."""
+        if self._image.levels is None:
+            return None
+        low, high = self._image.levels
+        return float(low), float(high)
+
+    @property
+    def contour_level(self) -> float:
+        return self._level
+
+    @property
+    def contour(self) -> tuple[np.ndarray, np.ndarray]:
+        """The drawn contour segments as x, y point pairs."""
+        x, y = self._contour.getData()
+        return (np.empty(0), np.empty(0)) if x is None else (x, y)
+
+    @property
+    def misclassified(self) -> np.ndarray:
+        """Boolean mask over the data points whose thresholded output differs from the label."""
+        return self._misclassified
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    # -- drawing -----------------------------------------------------------------
+    def _selected_map(self, field: Field) -> tuple[np.ndarray, str, bool, str]:
+        """The map to draw, its activation name, whether it is the output, and its name."""
+        depth = len(field.maps)
+        if self._neuron is not None:
+            layer, unit = self._neuron
+            if 1 <= layer <= depth and 0 <= unit < field.maps[layer - 1].shape[0]:
+                if layer == depth:
+                    return field.maps[layer - 1][unit], self._output_activation, True, "Output"
+                return field.maps[layer - 1][unit], self._activation, False, f"Hidden {layer}, unit {unit + 1}"
+        return field.output, self._output_activation, True, "Output"
+
+    def _render(self) -> None:
+        field = self._field
+        if field is None:
+            return
+        values, activation, is_output, name = self._selected_map(field)
+        epoch = "" if self._epoch is None else f" (epoch {self._epoch})"
+        if not (np.isfinite(values).all() and np.isfinite(self._predictions).all()):
+            self._set_title(f"no finite output{epoch}")  # keep the last good picture
+            return
+        self._place(field.bounds, field.resolution)
+        level = THRESHOLD if is_output or activation == "sigmoid" else 0.0
+        if self._discretize:
+            image, levels = (values > level).astype(np.float64), (0.0, 1.0)
+        elif is_output or activation == "sigmoid":
+            # An unbounded output is still read against its 0/1 targets; its own extremes lie far
+            # outside the data and would wash the interesting region out to grey.
+            image, levels = values, (0.0, 1.0)
+        else:
+            half = max(float(np.abs(values - level).max()), 1e-12)
+            image, levels = values, (level - half, level + half)
+        self._image.setImage(image, levels=levels, autoLevels=False)
+        self._level = level
+        padded = np.pad(values, 1, mode="edge")
+        self._contour.setData(*contour_segments(padded, self._edge_xs, self._edge_ys, level))
+
+        if len(self._predictions) == len(self._X):
+            self._misclassified = (self._predictions > THRESHOLD) != self._labels
+        else:  # a frame for data not yet passed to set_data: no error marks rather than wrong ones
+            self._misclassified = np.zeros(len(self._X), dtype=bool)
+        self.error_marks.setData(pos=self._X[self._misclassified])
+        title = f"{name}{epoch}"
+        if is_output:
+            title += f" · {int(self._misclassified.sum())} misclassified"
+        self._set_title(title)
+
+    def _place(self, bounds: Bounds, resolution: int) -> None:
+        """Fit image, grid coordinates and view range to the field, only when they change."""
+        if self._geometry == (bounds, resolution):
+            return
+        x1_min, x1_max, x2_min, x2_max = bounds
+        if self._image.image is None:  # setRect needs an image
+            self._image.setImage(np.zeros((resolution, resolution)), autoLevels=False, levels=(0.0, 1.0))
+        self._image.setRect(QRectF(x1_min, x2_min, x1_max - x1_min, x2_max - x2_min))
+        step_x, step_y = (x1_max - x1_min) / resolution, (x2_max - x2_min) / resolution
+        centres = np.arange(resolution) + 0.5
+        # Cell centres plus the bounds themselves, so the contour reaches the image's edges.
+        self._edge_xs = np.concatenate([[x1_min], x1_min + step_x * centres, [x1_max]])
+        self._edge_ys = np.concatenate([[x2_min], x2_min + step_y * centres, [x2_max]])
+        self.getPlotItem().setRange(xRange=(x1_min, x1_max), yRange=(x2_min, x2_max), padding=0)
+        self._geometry = (bounds, resolution)
+
+    def _set_title(self, text: str) -> None:
+        if text != self._title:
+            self._title = text
+            self.getPlotItem().setTitle(text, color=TITLE_COLOUR, size="10pt")

@@ -1,0 +1,140 @@
+"""The learning curve: loss per epoch, accuracy on a right-hand axis, the current epoch marked.
+
+A run can last a million epochs, and the whole history is handed over every
+frame.  pyqtgraph's peak downsampling and clipping to the view still map,
+bound and reduce the full arrays on every frame and every paint (some 150 ms
+at a million points), so ``show_history`` first reduces a long history to at
+most ``MAX_POINTS`` by the same peak method (each block's minimum and maximum
+kept, so spikes stay visible) with two NumPy reductions; pyqtgraph then thins
+what remains to the pixels.  Pens are one pixel wide: Qt's wide antialiased
+lines cost several times more per segment.  Accuracy lives in a second
+``ViewBox`` whose x axis is linked to the loss's, fixed at 0–100 %.  Log
+mode is pyqtgraph's own, fed only finite losses clipped to a floor, so
+``log10`` never sees zero, a negative or a NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtWidgets import QWidget
+
+LOSS_COLOUR = (52, 73, 94)
+ACCURACY_COLOUR = (39, 174, 96)
+MARKER_COLOUR = (120, 120, 120)
+INK = (33, 37, 41)
+LOG_FLOOR = 1e-12  # smallest loss drawn on the log axis: an exact zero becomes 1e-12
+MAX_POINTS = 10_000  # per curve handed to pyqtgraph: a few samples per pixel of a wide plot
+
+
+def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop the points whose value is NaN or infinite (a diverged epoch)."""
+    keep = np.isfinite(y)
+    return (x, y) if keep.all() else (x[keep], y[keep])
+
+
+def peak_decimate(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``max_points`` points that draw the same envelope as (x, y).
+
+    Full blocks of consecutive points become their minimum and maximum, both
+    at the block's first x; the incomplete last block is kept as it is, so
+    the newest epochs are always drawn exactly.
+    """
+    n = len(y)
+    if n <= max_points:
+        return x, y
+    block = -(-2 * n // (max_points - 2))  # ceil: 2 points per block, plus room for the tail
+    blocks = n // block
+    full = y[: blocks * block].reshape(blocks, block)
+    peaks = np.empty((blocks, 2))
+    full.min(axis=1, out=peaks[:, 0])
+    full.max(axis=1, out=peaks[:, 1])
+    starts = np.repeat(x[: blocks * block : block], 2)
+    tail = slice(blocks * block, n)
+    return np.concatenate([starts, x[tail]]), np.concatenate([peaks.ravel(), y[tail]])
+
+
+class LossPlot(pg.PlotWidget):
+    """Loss (left axis, optionally log) and accuracy in % (right axis) against the epoch."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w")
+        plot = self.getPlotItem()
+        # The plot's own menu could switch the accuracy axis to log too; the app's toggle is set_log.
+        plot.setMenuEnabled(False)
+        plot.showAxis("right")
+        for name, text, colour in (
+            ("bottom", "epoch", INK),
+            ("left", "loss", LOSS_COLOUR),
+            ("right", "accuracy (%)", ACCURACY_COLOUR),
+        ):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(INK))
+            axis.setTextPen(pg.mkPen(INK))
+            axis.enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly, and worse on a log axis
+            plot.setLabel(name, text, color=pg.mkColor(colour).name(), **{"font-size": "10pt"})
+
+        legend = plot.addLegend(labelTextColor=INK, brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen(200, 200, 200))
+        self.loss_curve = plot.plot(pen=pg.mkPen(LOSS_COLOUR, width=1), name="loss")
+        self.accuracy_view = pg.ViewBox(enableMenu=False)
+        self.accuracy_view.setZValue(-1)  # under the loss view, which thus gets the mouse: drag and zoom the loss
+        plot.scene().addItem(self.accuracy_view)
+        plot.getAxis("right").linkToView(self.accuracy_view)
+        self.accuracy_view.setXLink(plot.getViewBox())
+        self.accuracy_view.setYRange(0.0, 100.0, padding=0.02)
+        self.accuracy_curve = pg.PlotDataItem(pen=pg.mkPen(ACCURACY_COLOUR, width=1))
+        self.accuracy_view.addItem(self.accuracy_curve)
+        legend.addItem(self.accuracy_curve, "accuracy")
+        # Middle right: the corners are where a falling loss starts and a rising accuracy ends.
+        legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
+        for curve in (self.loss_curve, self.accuracy_curve):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+
+        self.marker = pg.InfiniteLine(pos=0, angle=90, movable=False, pen=pg.mkPen(MARKER_COLOUR, width=1, dash=[4, 4]))
+        plot.addItem(self.marker, ignoreBounds=True)
+        plot.getViewBox().sigResized.connect(self._on_resized)
+
+        self._log = False
+        self._epochs = np.empty(0)
+        self._loss = np.empty(0)
+
+    def show_history(self, epochs: np.ndarray, loss: np.ndarray, accuracy: np.ndarray, current_epoch: int) -> None:
+        """Draw the whole history and mark ``current_epoch``.
+
+        One point per epoch (peak-decimated beyond ``MAX_POINTS``); ``accuracy``
+        is a fraction 0..1, drawn in percent; non-finite values are left out.
+        """
+        self._epochs = np.asarray(epochs)
+        self._loss = np.asarray(loss, dtype=np.float64)
+        self._draw_loss()
+        epochs, accuracy = peak_decimate(*_finite(self._epochs, np.asarray(accuracy, dtype=np.float64)))
+        self.accuracy_curve.setData(epochs, 100.0 * accuracy)
+        self.marker.setValue(current_epoch)
+
+    def set_log(self, on: bool) -> None:
+        """Log-scale loss axis; the accuracy axis stays linear."""
+        self._log = bool(on)
+        if self._log:  # clip first: switching the mode maps the data already in the curve
+            self._draw_loss()
+        plot = self.getPlotItem()
+        plot.setLogMode(x=False, y=self._log)
+        plot.getAxis("right").setLogMode(False, False)
+        if not self._log:
+            self._draw_loss()
+
+    @property
+    def log(self) -> bool:
+        return self._log
+
+    def _draw_loss(self) -> None:
+        epochs, loss = peak_decimate(*_finite(self._epochs, self._loss))
+        if self._log:  # after decimation: clipping commutes with min and max, and touches fewer points
+            loss = np.maximum(loss, LOG_FLOOR)
+        self.loss_curve.setData(epochs, loss)
+
+    def _on_resized(self) -> None:
+        """Keep the accuracy view on top of the loss view's rectangle."""
+        main = self.getPlotItem().getViewBox()
+        self.accuracy_view.setGeometry(main.mapRectToScene(main.rect()))  # sceneBoundingRect is ½ px wider
+        self.accuracy_view.linkedViewChanged(main, self.accuracy_view.XAxis)

@@ -1,0 +1,171 @@
+"""LossPlot: curves carry the history, accuracy in percent, log mode survives zeros and NaN."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+from core import Settings
+from gui.loss_plot import LOG_FLOOR, MAX_POINTS, LossPlot, peak_decimate
+
+
+@pytest.fixture
+def plot(qtbot):
+    w = LossPlot()
+    qtbot.addWidget(w)
+    w.resize(600, 400)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def history(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    epochs = np.arange(1, n + 1)
+    loss = 0.3 * np.exp(-epochs / max(n / 5, 1)) + 0.01 * rng.random(n)
+    accuracy = np.clip(epochs / n + 0.1 * rng.random(n), 0.0, 1.0)
+    return epochs, loss, accuracy
+
+
+def curve_data(curve) -> tuple[np.ndarray, np.ndarray]:
+    """The data the view handed to pyqtgraph (before its log mapping, clipping and downsampling)."""
+    x, y = curve.getOriginalDataset()
+    return (np.empty(0), np.empty(0)) if x is None else (np.asarray(x), np.asarray(y))
+
+
+def test_curves_hold_the_history(plot):
+    epochs, loss, accuracy = history(500)
+    plot.show_history(epochs, loss, accuracy, current_epoch=500)
+    x, y = curve_data(plot.loss_curve)
+    assert len(x) == 500
+    np.testing.assert_array_equal(x, epochs)
+    np.testing.assert_array_equal(y, loss)
+    x, y = curve_data(plot.accuracy_curve)
+    np.testing.assert_array_equal(x, epochs)
+    np.testing.assert_allclose(y, 100 * accuracy)  # percent
+    assert plot.accuracy_view.viewRange()[1] == pytest.approx([0, 100], abs=3)
+    assert plot.marker.value() == 500
+
+
+def test_both_curves_are_drawn_whole(plot, qtbot):
+    """After a paint, what is on screen spans all epochs, in both views."""
+    epochs, loss, accuracy = history(2000)
+    plot.show_history(epochs, loss, accuracy, current_epoch=2000)
+    plot.repaint()
+    qtbot.wait(1)
+    for curve in (plot.loss_curve, plot.accuracy_curve):
+        x, _ = curve.getData()
+        assert x[0] == 1 and x[-1] == 2000
+    x_range = plot.getPlotItem().getViewBox().viewRange()[0]
+    assert x_range[0] <= 1 and x_range[1] >= 2000
+    assert plot.accuracy_view.viewRange()[0] == pytest.approx(x_range)
+
+
+def test_growing_live_and_marker_follows(plot):
+    epochs, loss, accuracy = history(300)
+    for n in (1, 2, 50, 300):
+        plot.show_history(epochs[:n], loss[:n], accuracy[:n], current_epoch=n)
+        assert len(curve_data(plot.loss_curve)[0]) == n
+        assert plot.marker.value() == n
+    plot.show_history(epochs, loss, accuracy, current_epoch=120)  # a scrub to a past epoch
+    assert plot.marker.value() == 120
+
+
+def test_accuracy_axis_is_linked_on_x(plot, qtbot):
+    epochs, loss, accuracy = history(1000)
+    plot.show_history(epochs, loss, accuracy, current_epoch=1000)
+    plot.getPlotItem().getViewBox().setXRange(100, 400, padding=0)
+    qtbot.wait(1)
+    assert plot.accuracy_view.viewRange()[0] == pytest.approx([100, 400])
+    assert plot.getPlotItem().getAxis("right").labelText == "accuracy (%)"
+    assert plot.getPlotItem().getAxis("left").labelText == "loss"
+    assert plot.getPlotItem().getAxis("bottom").labelText == "epoch"
+    # The loss view is on top, so dragging and zooming act on the loss (the accuracy axis is fixed).
+    main = plot.getPlotItem().getViewBox()
+    views = [item for item in plot.scene().items(main.sceneBoundingRect().center()) if isinstance(item, pg.ViewBox)]
+    assert views[0] is main
+    legend = plot.getPlotItem().legend
+    assert [label.text for _, label in legend.items] == ["loss", "accuracy"]
+
+
+def test_log_mode_with_zero_and_nan(plot, qtbot):
+    epochs, loss, accuracy = history(100)
+    loss[10], loss[20], loss[30] = 0.0, np.nan, np.inf
+    accuracy[40] = np.nan
+    with np.errstate(all="raise"):  # log10 of zero or NaN arithmetic anywhere would raise here
+        plot.show_history(epochs, loss, accuracy, current_epoch=100)
+        x, y = curve_data(plot.loss_curve)
+        assert len(x) == 98 and 21 not in x and 31 not in x  # non-finite epochs dropped
+        assert len(curve_data(plot.accuracy_curve)[0]) == 99
+        plot.set_log(True)
+        plot.repaint()
+        qtbot.wait(1)
+        x, y = curve_data(plot.loss_curve)
+        assert plot.log and plot.getPlotItem().getAxis("left").logMode
+        assert not plot.getPlotItem().getAxis("right").logMode  # accuracy stays linear
+        assert (y > 0).all() and np.isfinite(y).all()
+        assert y[x == 11] == LOG_FLOOR
+        # The view shows log10 of the data: the floor is at -12, the largest loss at its log.
+        y_range = plot.getPlotItem().getViewBox().viewRange()[1]
+        assert y_range[0] <= -12 and y_range[1] >= np.log10(np.nanmax(loss[np.isfinite(loss)]))
+        plot.show_history(epochs, loss, accuracy, current_epoch=100)  # frames keep coming in log mode
+        plot.repaint()
+        plot.set_log(False)
+        plot.repaint()
+        qtbot.wait(1)
+    x, y = curve_data(plot.loss_curve)
+    assert y[x == 11] == 0.0  # linear mode shows the true zero again
+    assert not plot.getPlotItem().getAxis("left").logMode
+
+
+def test_empty_history(plot, qtbot):
+    empty = np.empty(0)
+    plot.show_history(np.arange(0), empty, empty, current_epoch=0)
+    plot.set_log(True)
+    plot.repaint()
+    plot.set_log(False)
+    qtbot.wait(1)
+    assert len(curve_data(plot.loss_curve)[0]) == 0
+    assert len(curve_data(plot.accuracy_curve)[0]) == 0
+    assert plot.marker.value() == 0
+
+
+def test_peak_decimate_keeps_the_envelope():
+    epochs, loss, _ = history(1_000_003)
+    loss[777_777] = 5.0  # a spike in the middle must survive
+    x, y = peak_decimate(epochs, loss, max_points=MAX_POINTS)
+    assert len(x) <= MAX_POINTS
+    assert y.max() == 5.0 and y.min() == loss.min()
+    assert x[-1] == epochs[-1] and y[-1] == loss[-1]  # the newest epoch is exact
+    assert (np.diff(x) >= 0).all()  # still ordered for clip-to-view
+    # Each block's two points are its min and max.
+    block = int(x[2] - x[0])
+    np.testing.assert_array_equal(y[:2], [loss[:block].min(), loss[:block].max()])
+    small_x, small_y = peak_decimate(epochs[:100], loss[:100])
+    np.testing.assert_array_equal(small_x, epochs[:100])  # short histories are untouched
+    np.testing.assert_array_equal(small_y, loss[:100])
+
+
+def test_million_epochs_are_reduced(plot):
+    epochs, loss, accuracy = history(1_000_000)
+    plot.show_history(epochs, loss, accuracy, current_epoch=1_000_000)
+    plot.set_log(True)
+    x, y = curve_data(plot.loss_curve)
+    assert len(x) <= MAX_POINTS and x[-1] == 1_000_000
+    assert y.min() == pytest.approx(loss.min()) and y.max() == pytest.approx(loss.max())
+    x, y = curve_data(plot.accuracy_curve)
+    assert len(x) <= MAX_POINTS and y.max() == pytest.approx(100 * accuracy.max())
+    assert plot.loss_curve.opts["autoDownsample"] and plot.loss_curve.opts["clipToView"]
+    assert plot.loss_curve.opts["downsampleMethod"] == "peak"
+
+
+def test_renders_a_real_run(plot, tmp_path):
+    trainer = Settings().build()
+    trainer.train(5000)
+    h = trainer.history
+    plot.show_history(h.epochs, h.loss, h.accuracy, trainer.epoch)
+    assert len(curve_data(plot.loss_curve)[0]) == 5000
+    assert plot.grab().save(str(tmp_path / "loss.png"))
+    plot.set_log(True)
+    assert plot.grab().save(str(tmp_path / "loss_log.png"))
