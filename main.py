@@ -40,9 +40,9 @@ from core import (
     datasets,
     gradcheck,
 )
+from gui import PANELS
 
 BAD_INPUT, DIVERGED, GRADCHECK_FAILED = 2, 3, 1
-SHOW = ("gradients",)
 BAR_WIDTH = 30
 
 
@@ -107,7 +107,7 @@ def _parser(command: str | None) -> _Parser:
                             help="check on N samples spread over the data set (default: %(default)s)")
     else:
         parser.add_argument("--screenshot", metavar="PATH", help="save the window as a PNG and quit")
-        parser.add_argument("--show", choices=SHOW, help="open with this view in front")
+        parser.add_argument("--show", choices=PANELS, help="open with this view in front")
     return parser
 
 

@@ -112,18 +112,18 @@ def load_csv(path: str) -> tuple[np.ndarray, np.ndarray]:
     """Rows ``x1,x2,label`` (a header line is allowed), checked by ``from_arrays``."""
     try:
         with open(path, encoding="utf-8") as handle:
-            lines = [line.strip() for line in handle if line.strip()]
+            lines = [(number, line.strip()) for number, line in enumerate(handle, 1) if line.strip()]
     except OSError as error:
         raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path} is not a text file") from None
     rows = []
-    for number, line in enumerate(lines, 1):
+    for index, (number, line) in enumerate(lines):
         cells = line.split(",")
         try:
             values = [float(c) for c in cells]
         except ValueError:
-            if number == 1:
+            if index == 0:
                 continue  # header
             raise ValueError(f"{path}:{number}: expected numbers x1,x2,label") from None
         if len(values) != 3:
@@ -132,7 +132,10 @@ def load_csv(path: str) -> tuple[np.ndarray, np.ndarray]:
     if not rows:
         raise ValueError(f"{path}: no data rows")
     data = np.array(rows)
-    return from_arrays(data[:, :2], data[:, 2])
+    try:
+        return from_arrays(data[:, :2], data[:, 2])
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
 
 
 @dataclass(frozen=True)

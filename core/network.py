@@ -220,7 +220,7 @@ class Workspace:
         self.A = [inp[:-1] for inp in self.inputs[1:]] + [self.output]
         self.delta = [np.empty((s, n)) for s in sizes[1:]]
         self.tmp = [np.empty((s, n)) for s in sizes[1:]]
-        self.grad = np.empty_like(net.flat)
+        self.grad = np.zeros_like(net.flat)  # a snapshot before the first epoch shows no gradient
         self.grad_layers = flat_views(self.grad, sizes)
         self.compile(loss)
 

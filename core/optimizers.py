@@ -55,7 +55,11 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """Heavy-ball momentum: v ← μ·v − lr·g, θ ← θ + v (v is the update)."""
+    """Heavy-ball momentum: v ← μ·v − lr·g, θ ← θ + v.
+
+    The velocity is state of its own, not ``update``: a mini-batch epoch
+    reports its total Δθ in ``update``.
+    """
 
     name, label = "momentum", "Momentum"
 
@@ -64,13 +68,18 @@ class Momentum(Optimizer):
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {momentum}")
         self.momentum = momentum
+        self.velocity = np.zeros(size)
         self._scaled = np.zeros(size)
 
     def step(self, params: np.ndarray, grad: np.ndarray) -> None:
-        self.update *= self.momentum
-        np.multiply(grad, self.lr, out=self._scaled)
-        self.update -= self._scaled
-        params += self.update
+        self.velocity *= self.momentum
+        np.multiply(grad, self.lr, self._scaled)
+        self.velocity -= self._scaled
+        self.update[...] = self.velocity
+        params += self.velocity
+
+    def state(self) -> dict[str, np.ndarray | int]:
+        return {"update": self.update.copy(), "velocity": self.velocity.copy()}
 
 
 class Adam(Optimizer):

@@ -82,9 +82,9 @@ class Trainer:
         self._grad = np.zeros_like(net.flat)
         self.history = History([layer.size for layer in net.layers])
         self._replica: Trainer | None = None
-        self._replica_base = -1
+        self._replica_base: Snapshot | None = None  # the checkpoint the replica started from
         if record:
-            self.timeline = timeline or Timeline()
+            self.timeline = Timeline() if timeline is None else timeline
             self.timeline.add(self.snapshot(), pinned=True)
 
     # -- settings that keep the weights -------------------------------------
@@ -280,11 +280,11 @@ class Trainer:
             raise ValueError("this trainer keeps no checkpoints (record=False)")
         base = self.timeline.at_or_before(epoch)
         replica = self._replica
-        if replica is None or self._replica_base != base.epoch or not base.epoch <= replica.epoch <= epoch:
+        if replica is None or self._replica_base is not base or not base.epoch <= replica.epoch <= epoch:
             if replica is None:
                 replica = self._replica = Trainer(self.net.copy(), self.X, self.y, self.loss, record=False)
             replica.restore(base)
-            self._replica_base = base.epoch
+            self._replica_base = base
         replica.train(epoch - replica.epoch)
         return replica.snapshot()
 

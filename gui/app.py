@@ -35,6 +35,8 @@ def run(
     app.setStyleSheet(stylesheet())
     loop = TrainingLoop(settings)
     window = MainWindow(loop)
+    if show:
+        window.show_panel(show)
     if not screenshot:
         window.resize(*SCREENSHOT_SIZE)
         window.show()

@@ -52,6 +52,9 @@ THUMBNAIL_PIXELS = 50  # maps are strided down to about this many pixels a side
 MAX_SCALE = 200  # px per data unit: a small net is drawn at this size, centred, not blown up
 PADDING = (36, 46, 36, 8)  # left, top (column labels), right, bottom (plus the legend), px
 TEXT = "#222222"
+SATURATED = (200, 30, 45)  # marks of saturated / dead units
+SATURATION_SHOWN = 0.05  # shares below this are not marked
+FOCUS_FILL = (255, 221, 87, 70)  # the walk-through's current layer
 OUTLINE, CROWDED_OUTLINE = (90, 90, 90), (175, 175, 175)  # node outlines; tiny squares need a light one
 
 
@@ -273,7 +276,14 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         self._nodes = pg.ScatterPlotItem(pxMode=False, symbol="s")
         self._highlight = pg.PlotCurveItem(pen=pg.mkPen(20, 20, 20, width=1.5, style=QtCore.Qt.PenStyle.DashLine))
         self._hover = pg.TextItem(color=TEXT, fill=pg.mkBrush(255, 255, 255, 235), border=pg.mkPen(160, 160, 160))
-        for z, item in enumerate((self._edges, self._nodes, self._highlight, self._hover)):
+        self._marks = pg.ScatterPlotItem(pxMode=True, symbol="o", pen=pg.mkPen("w", width=1))
+        self._focus = QtWidgets.QGraphicsRectItem()
+        self._focus.setBrush(pg.mkBrush(*FOCUS_FILL))
+        self._focus.setPen(pg.mkPen(None))
+        self._focus.hide()
+        self._view.addItem(self._focus)
+        self._focus.setZValue(-5)
+        for z, item in enumerate((self._edges, self._nodes, self._marks, self._highlight, self._hover)):
             item.setZValue(z * 10)
             self._view.addItem(item)
         self._hover.hide()
@@ -282,6 +292,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         self._lens = "weight"
         self._snapshot: Snapshot | None = None
         self._target: tuple[str, int] | None = None  # ("node" | "edge", index) under the pointer
+        self._saturation = np.zeros(0)  # per node: share of samples on which it is saturated / dead
         self._neuron = (-1, -1)
         self.set_architecture([2, 1])
         self._view.sigResized.connect(self._on_resized)
@@ -296,6 +307,9 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         self._per_architecture, self._thumbnails = [], []
         self._snapshot = None
         self._layout = layout(tuple(sizes))
+        self._saturation = np.zeros(len(self._layout.x))
+        self._marks.setData(pos=np.empty((0, 2)))
+        self.highlight_layer(None)
         gaps = [NODE_GAP if n == 1 else min(NODE_GAP, COLUMN_HEIGHT / (n - 1)) for n in sizes]
         self._styles = Styles(max(1.0, MAX_WIDTH * min(1.0, min(gaps) / NODE_GAP)))
         self._edges.set_segments(self._layout.segments, self._styles)
@@ -339,6 +353,51 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
     def lens(self) -> str:
         return self._lens
 
+    def show_saturation(self, shares: list[np.ndarray]) -> None:
+        """Mark hidden units that pass (almost) no gradient back.
+
+        ``shares[l][u]``: the share of samples on which hidden unit u of layer
+        l + 1 is saturated (sigmoid/tanh) or dead (ReLU) — see
+        ``core.walkthrough.saturation``.  A red dot at the node's corner, its
+        size and opacity growing with the share; the hover text gives the share.
+        """
+        lay = self._layout
+        hidden = lay.sizes[1:-1]
+        if [len(s) for s in shares] != list(hidden):
+            raise ValueError(f"saturation for layers of {[len(s) for s in shares]} units, the diagram {list(hidden)}")
+        self._saturation = np.zeros(len(lay.x))
+        if shares:
+            start = lay.offsets[1]
+            self._saturation[start : start + sum(hidden)] = np.nan_to_num(np.concatenate(shares))
+        shown = np.flatnonzero(self._saturation >= SATURATION_SHOWN)
+        share = self._saturation[shown]
+        corner = np.column_stack([lay.x[shown] + lay.side[shown] / 2, lay.y[shown] + lay.side[shown] / 2])
+        brushes = [pg.mkBrush(*SATURATED, int(90 + 165 * s)) for s in share]
+        self._marks.setData(pos=corner, size=5 + 7 * share, brush=brushes)
+
+    @property
+    def saturation_marks(self) -> np.ndarray:
+        """(layer, unit, share) of every marked unit, for tests."""
+        lay = self._layout
+        shown = np.flatnonzero(self._saturation >= SATURATION_SHOWN)
+        return np.column_stack([lay.layer[shown], lay.unit[shown], self._saturation[shown]])
+
+    def highlight_layer(self, layer: int | None) -> None:
+        """Shade weight layer ``layer`` (1..depth: its inputs, lines and neurons), or nothing."""
+        self._focused = layer
+        if layer is None or not 1 <= layer < len(self._layout.sizes):
+            self._focused = None
+            self._focus.hide()
+            return
+        bounds = self._layout.bounds()
+        half = NODE_SIDE * 0.75
+        left, right = (layer - 1) * COLUMN_GAP - half, layer * COLUMN_GAP + half
+        self._focus.setRect(QtCore.QRectF(left, bounds.top() - half, right - left, bounds.height() + 2 * half))
+        self._focus.show()
+
+    @property
+    def highlighted_layer(self) -> int | None:
+        return self._focused
     @property
     def node_count(self) -> int:
         return len(self._layout.x)
@@ -566,7 +625,10 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
             return name
         bias = self._pairs("weights")[layer - 1][1][0, unit]
         grad = self._pairs("grad")[layer - 1][1][0, unit]
-        return f"{name}\nbias = {fmt(bias)}, grad = {fmt(grad)}"
+        text = f"{name}\nbias = {fmt(bias)}, grad = {fmt(grad)}"
+        if self._saturation[index] >= SATURATION_SHOWN:
+            text += f"\nsaturated / dead on {100 * self._saturation[index]:.0f} % of samples"
+        return text
 
     def _edge_text(self, edge: int) -> str:
         sizes = self._layout.sizes

@@ -203,3 +203,33 @@ def test_impossible_sizes_are_refused_with_a_reason(diagram):
     with pytest.raises(ValueError, match="at least an input and an output"):
         diagram.set_architecture([2])
     assert diagram.node_count == 3  # the previous diagram stays
+
+
+def test_saturation_marks_follow_the_data(diagram):
+    from core.walkthrough import saturation
+
+    trainer = Settings(hidden=(40, 40)).build()  # U(0, 1) weights from 40 sigmoids: layer 2 starts saturated
+    snapshot = trainer.snapshot()
+    shares = saturation(snapshot.network(), trainer.X)
+    diagram.show_snapshot(snapshot)
+    diagram.show_saturation(shares)
+    marks = diagram.saturation_marks
+    expected = [(layer + 1, unit, s) for layer, per in enumerate(shares) for unit, s in enumerate(per) if s >= 0.05]
+    assert len(expected) > 0
+    np.testing.assert_allclose(marks, np.array(expected, dtype=float))
+    fresh = Settings().build()
+    diagram.show_snapshot(fresh.snapshot())
+    diagram.show_saturation(saturation(fresh.net, fresh.X))
+    assert diagram.saturation_marks.shape[0] == sum(int((s >= 0.05).sum()) for s in saturation(fresh.net, fresh.X))
+    with pytest.raises(ValueError):
+        diagram.show_saturation([np.zeros(3)])
+
+
+def test_highlight_layer_shades_one_column_pair(diagram):
+    diagram.set_architecture([2, 8, 8, 1])
+    diagram.highlight_layer(2)
+    assert diagram.highlighted_layer == 2
+    diagram.highlight_layer(None)
+    assert diagram.highlighted_layer is None
+    diagram.highlight_layer(7)  # no such layer: nothing shaded
+    assert diagram.highlighted_layer is None

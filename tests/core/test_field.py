@@ -1,0 +1,67 @@
+"""Every neuron's map over the plane agrees with the network evaluated point by point."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core import MLP, datasets
+from core.field import domain, evaluate_field
+from tests.core.lab_reference import FEW
+
+
+@FEW
+@given(
+    hidden=st.lists(st.integers(1, 5), min_size=0, max_size=3),
+    activation=st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "none"]),
+    resolution=st.integers(1, 8),
+    bounds=st.tuples(st.floats(-5, 0), st.floats(0.1, 5), st.floats(-5, 0), st.floats(0.1, 5)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_maps_are_the_network_at_each_cell_centre(hidden, activation, resolution, bounds, seed):
+    net = MLP([2, *hidden, 1], activation, "sigmoid", init="xavier", seed=seed)
+    x1_min, x1_width, x2_min, x2_width = bounds
+    box = (x1_min, x1_min + x1_width, x2_min, x2_min + x2_width)
+    field = evaluate_field(net, box, resolution)
+    assert field.resolution == resolution and field.bounds == box
+    assert [m.shape for m in field.maps] == [(units, resolution, resolution) for units in [*hidden, 1]]
+    assert field.output.shape == (resolution, resolution)
+    for i in range(resolution):
+        for j in range(resolution):
+            x1 = x1_min + (i + 0.5) * x1_width / resolution
+            x2 = x2_min + (j + 0.5) * x2_width / resolution
+            centre = np.array([[x1, x2]])
+            trace = net.trace(centre)
+            np.testing.assert_allclose(field.output[i, j], net.forward(centre)[0, 0], rtol=1e-12, atol=1e-14)
+            for layer, activations in enumerate(trace.A[1:]):
+                np.testing.assert_allclose(field.maps[layer][:, i, j], activations[0], rtol=1e-12, atol=1e-14)
+
+
+def test_map_orientation_is_x_major():
+    """maps[i, j] lies at x1 = xs[i], x2 = ys[j]: a network computing x1 alone varies along the first axis."""
+    net = MLP([2, 1], "sigmoid", "none")
+    net.params = [(np.array([[1.0], [0.0]]), np.zeros((1, 1)))]
+    field = evaluate_field(net, (0.0, 1.0, 0.0, 1.0), 4)
+    expected = np.repeat(np.array([0.125, 0.375, 0.625, 0.875])[:, None], 4, axis=1)
+    np.testing.assert_allclose(field.output, expected, rtol=0, atol=1e-15)
+
+
+def test_domain_pads_the_data_box():
+    X, _ = datasets.generate_xor_easy()
+    assert domain(X) == pytest.approx((-0.1, 1.1, -0.1, 1.1), abs=1e-15)
+    assert domain(X, margin=0.5) == pytest.approx((-0.5, 1.5, -0.5, 1.5), abs=1e-15)
+    # a degenerate axis still gets a visible width
+    assert domain(np.array([[2.0, 3.0], [4.0, 3.0]])) == pytest.approx((1.8, 4.2, 2.95, 3.05), abs=1e-15)
+
+
+def test_a_diverged_network_evaluates_without_warnings():
+    net = MLP([2, 8, 8, 1], "sigmoid", "sigmoid")
+    net.flat *= 1e6
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        field = evaluate_field(net, (-1.0, 1.0, -1.0, 1.0), 20)
+    assert np.all((field.output >= 0.0) & (field.output <= 1.0))
