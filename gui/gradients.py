@@ -1,0 +1,502 @@
+"""Backpropagation made visible: every layer's gradient, now and over time.
+
+Top: each weight layer's ∂E/∂W as a heatmap (one row per source unit, one
+column per target unit) with ∂E/∂b as bars under it.  By default every layer
+shares one symmetric colour scale, so a layer whose gradient vanished is
+simply grey next to a saturated one; the per-layer scale shows its pattern
+instead.  Bottom: each layer's gradient norm and update ratio ‖Δθ‖/‖θ‖ over
+the epochs on log axes, where "orders of magnitude smaller" is a visible gap,
+with a marker at the epoch the heatmaps show (the app can scrub back).
+
+The panel receives a snapshot and history arrays, never the network.  Items
+are built once per architecture; a frame only calls ``setImage``,
+``setOpts`` and ``setData``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QPointF, QSignalBlocker, Qt
+from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from core.network import validate_sizes
+from core.snapshot import Snapshot
+from gui.palette import diverging_colormap, diverging_rgba
+
+INK = (33, 37, 41)
+MISSING = (110, 110, 110)  # behind the heatmaps: non-finite cells are transparent, so they show this grey
+GUIDE = (120, 120, 120)
+HEALTHY_RATIO = 1e-3  # the usual rule of thumb for ‖ΔW‖/‖W‖ per step
+COLUMNS = 4  # heatmaps per row before wrapping into a grid
+LEGEND_COLUMNS = 4
+HEAT_STRETCH, HISTORY_STRETCH = 5, 6  # vertical shares of the heatmaps and the history plots
+ROW_STRETCH = 2  # added to the heatmaps' share per extra row of them
+LAYER_AXIS_WIDTH = 40  # px; the heatmap and the bars under it must share it to share their x scale
+HISTORY_AXIS_WIDTH = 56
+LABEL_STYLE = {"font-size": "8pt"}
+SCALE_LIMITS = (1e-300, 1e300)  # colour scales beyond these overflow pyqtgraph's level arithmetic
+MAX_BINS = 2048  # history points per curve beyond which blocks are reduced to their min and max
+MAX_TICKS = (4, 8)  # unit ticks on the short vertical and the wider horizontal axis before thinning them out
+# Colour-blind-safe qualitative colours (Tableau 10 minus the palette's orange and blue): they must not be
+# mistaken for the sign colours of the heatmaps.  Layer l's curves and its heatmap title share a colour.
+LAYER_COLOURS = (
+    (225, 87, 89),
+    (89, 161, 79),
+    (176, 122, 161),
+    (118, 183, 178),
+    (156, 117, 95),
+    (237, 201, 72),
+    (255, 157, 167),
+    (78, 121, 167),
+    (186, 176, 172),
+)
+
+
+def layer_colour(layer: int) -> tuple[int, int, int]:
+    """The colour of weight layer ``layer`` (1-based) in titles, curves and legend."""
+    return LAYER_COLOURS[(layer - 1) % len(LAYER_COLOURS)]
+
+
+def log_curves(epochs: np.ndarray, values: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per column of ``values`` (n, layers), the (x, y) points a log axis can draw.
+
+    Only finite, positive values: the log of the rest warns or lies.  Runs
+    longer than ``2 * MAX_BINS`` epochs become each block's minimum and
+    maximum (at the block's first epoch), the envelope a pixel column shows
+    anyway: pyqtgraph's own peak downsampling takes the log of every point
+    first, a third of a second per frame at 10⁶ epochs; this takes ~15 ms.
+    """
+    n, columns = values.shape
+    # The usual case needs no copy, and np.minimum is twice as fast as np.fmin (NaN fails the test).
+    lower, upper = np.minimum, np.maximum
+    if n and values.min() > 0 and values.max() < np.inf:
+        clean = values
+    else:
+        clean = np.where((values > 0) & (values < np.inf), values, np.nan)
+        lower, upper = np.fmin, np.fmax  # skip the NaN
+    curves = []
+    if n <= 2 * MAX_BINS:
+        for c in range(columns):
+            keep = ~np.isnan(clean[:, c])
+            curves.append((epochs[keep], clean[keep, c]))
+        return curves
+    block = -(-n // MAX_BINS)
+    full = n - n % block
+    x = np.repeat(epochs[::block], 2)
+    for c in range(columns):
+        column = clean[:, c]
+        head = column[:full].reshape(-1, block)  # reducing along the last axis of a column view is fast
+        low, high = lower.reduce(head, axis=1), upper.reduce(head, axis=1)
+        if full < n:
+            low = np.append(low, lower.reduce(column[full:]))
+            high = np.append(high, upper.reduce(column[full:]))
+        y = np.column_stack([low, high]).ravel()
+        keep = ~np.isnan(y)  # blocks with nothing loggable
+        curves.append((x[keep], y[keep]))
+    return curves
+
+
+def finite_or_nan(values: np.ndarray) -> np.ndarray:
+    """A float copy with ±inf turned into NaN, which the heatmap leaves transparent (grey)."""
+    array = np.array(values, dtype=np.float64)
+    array[~np.isfinite(array)] = np.nan
+    return array
+
+
+def half_range(*arrays: np.ndarray) -> float:
+    """max |finite value| over the arrays: the half-width of a symmetric colour scale.
+
+    All zero or nothing finite: 1, on which zeros still draw neutral.  Kept
+    within [1e-300, 1e300]: pyqtgraph divides 256 by the level range, which
+    overflows for a denormal peak such as 7e-310.
+    """
+    peaks = [float(np.abs(a[np.isfinite(a)]).max()) for a in arrays if np.isfinite(a).any()]
+    peak = max(peaks, default=0.0)
+    return min(max(peak, SCALE_LIMITS[0]), SCALE_LIMITS[1]) if peak > 0 else 1.0
+
+
+def compact(value: float) -> str:
+    """Two significant digits in at most 7 characters: 0.34, -0.038, -8.6e-4, 1.2e+3."""
+    if value == 0 or 0.01 <= abs(value) < 1000:
+        return f"{value:.2g}"
+    return f"{value:.1e}".replace("e-0", "e-").replace("e+0", "e+")
+
+
+def unit_names(sizes: list[int], layer: int) -> tuple[str, str]:
+    """Names of the layers weight layer ``layer`` (1-based) connects, for axis labels."""
+    depth = len(sizes) - 1
+    source = "input" if layer == 1 else f"hidden {layer - 1}"
+    target = "output" if layer == depth else f"hidden {layer}"
+    return source, target
+
+
+def unit_ticks(count: int, most: int) -> list[list[tuple[float, str]]]:
+    """Unit numbers 1..count at the cell centres, at most ``most`` of them so they never overlap."""
+    step = max(1, math.ceil(count / most))
+    return [[(i + 0.5, str(i + 1)) for i in range(0, count, step)]]
+
+
+def _style_axes(plot: pg.PlotItem, left_width: int) -> None:
+    """Dark ink, no "(x0.001)" prefixes, and a fixed left axis width so stacked plots line up."""
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(INK))
+        axis.setTextPen(pg.mkPen(INK))
+        axis.enableAutoSIPrefix(False)
+    plot.getAxis("left").setWidth(left_width)
+
+
+def _freeze(plot: pg.PlotItem) -> None:
+    """No panning, zooming or context menu: the ranges are the data's."""
+    plot.setMouseEnabled(x=False, y=False)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+
+
+def _curve_data(curve: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
+    """A curve's data as given to ``setData``; pyqtgraph keeps None for an empty curve."""
+    if curve.xData is None:
+        return np.empty(0), np.empty(0)
+    return curve.xData, curve.yData
+
+
+class LayerView:
+    """The items of one weight layer: dW heatmap over db bars, in a small sub-layout."""
+
+    def __init__(self, layout: pg.GraphicsLayout, sizes: list[int], layer: int) -> None:
+        self.layer = layer
+        self.fan_in, self.fan_out = sizes[layer - 1], sizes[layer]
+        source, target = unit_names(sizes, layer)
+        self.heat = layout.addPlot(row=0, col=0)
+        self.bars_plot = layout.addPlot(row=1, col=0)
+        layout.layout.setRowStretchFactor(0, 4)
+        layout.layout.setRowStretchFactor(1, 1)
+        layout.layout.setSpacing(2)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        heat = self.heat
+        _freeze(heat)
+        _style_axes(heat, LAYER_AXIS_WIDTH)
+        heat.getViewBox().setBackgroundColor(MISSING)
+        heat.invertY(True)  # row 0 (the first source unit) on top, as the matrix is printed
+        heat.setRange(xRange=(0, self.fan_out), yRange=(0, self.fan_in), padding=0)
+        heat.disableAutoRange()
+        heat.getAxis("left").setTicks(unit_ticks(self.fan_in, MAX_TICKS[0]))
+        heat.getAxis("bottom").setTicks(unit_ticks(self.fan_out, MAX_TICKS[1]))
+        heat.getAxis("bottom").setStyle(showValues=False)
+        heat.setLabel("left", f"from {source}", **LABEL_STYLE)
+        self.image = pg.ImageItem(axisOrder="row-major")  # image[i, j]: row i → y, column j → x
+        self.image.setColorMap(diverging_colormap())
+        self.image.setImage(np.zeros((self.fan_in, self.fan_out)), levels=(-1.0, 1.0), autoLevels=False)
+        self.image.setRect(0, 0, self.fan_out, self.fan_in)  # once: later images have the same shape
+        heat.addItem(self.image)
+
+        bars_plot = self.bars_plot
+        _freeze(bars_plot)
+        _style_axes(bars_plot, LAYER_AXIS_WIDTH)
+        bars_plot.setXRange(0, self.fan_out, padding=0)
+        bars_plot.getAxis("bottom").setTicks(unit_ticks(self.fan_out, MAX_TICKS[1]))
+        bars_plot.getAxis("left").setTicks([[(0.0, "db")]])
+        bars_plot.setLabel("bottom", f"to {target}", **LABEL_STYLE)
+        bars_plot.addItem(pg.InfiniteLine(pos=0.0, angle=0, pen=pg.mkPen(GUIDE, width=1)))
+        self.bars = pg.BarGraphItem(x=np.arange(self.fan_out) + 0.5, height=np.zeros(self.fan_out), width=0.8)
+        bars_plot.addItem(self.bars)
+        bars_plot.disableAutoRange()
+
+        self.dW = np.zeros((self.fan_in, self.fan_out))
+        self.db = np.zeros(self.fan_out)
+        self.heights = np.zeros(self.fan_out)
+        self.levels = (-1.0, 1.0)
+        self.title = ""
+
+    def draw(self, dW: np.ndarray, db: np.ndarray, scale: float, norm: float) -> None:
+        """Show one epoch's gradient on a colour scale of ±``scale``."""
+        self.dW, self.db = finite_or_nan(dW), finite_or_nan(db).ravel()
+        self.levels = (-scale, scale)
+        self.image.setImage(self.dW, levels=self.levels, autoLevels=False)
+        # Clipped to the visible range: a bar of 1e308 overflows pyqtgraph's bounding-box arithmetic.
+        self.heights = np.clip(np.nan_to_num(self.db, nan=0.0), -scale, scale)
+        self.bars.setOpts(height=self.heights, brushes=[pg.mkBrush(*c) for c in diverging_rgba(self.heights, scale)])
+        self.bars_plot.setYRange(-scale, scale, padding=0.05)
+        title = f"Layer {self.layer}  ‖∇‖ = {norm:.1e}"
+        if title == self.title:  # re-laying out the HTML title is a third of this method's time
+            return
+        self.title = title
+        # Two lines: a title's text width is its plot's minimum width, and the output layer is one column wide.
+        first, second = title.split("  ")
+        self.heat.setTitle(
+            f'{first}<br><span style="font-size: 8pt">{second}</span>', color=layer_colour(self.layer), size="9pt"
+        )
+
+    def readout(self, scene_pos: QPointF) -> str | None:
+        """``dW[l][i, j] = …`` or ``db[l][j] = …`` for the cell or bar under ``scene_pos``, else None."""
+        for plot, is_weight in ((self.heat, True), (self.bars_plot, False)):
+            box = plot.getViewBox()
+            if not box.sceneBoundingRect().contains(scene_pos):
+                continue
+            point = box.mapSceneToView(scene_pos)
+            i, j = math.floor(point.y()), math.floor(point.x())
+            if not 0 <= j < self.fan_out:
+                return None
+            if is_weight:
+                if not 0 <= i < self.fan_in:
+                    return None
+                return f"dW[{self.layer}][{i}, {j}] = {self.dW[i, j]:.3g}"
+            return f"db[{self.layer}][{j}] = {self.db[j]:.3g}"
+        return None
+
+
+class GradientPanel(QWidget):
+    """Per-layer gradients of the shown epoch and their norms over the run."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shared_box = QCheckBox("shared scale")
+        self.shared_box.setChecked(True)
+        self.shared_box.setToolTip("One colour scale for all layers: a vanishing gradient shows as a grey layer")
+        self.shared_box.toggled.connect(self._on_shared_toggled)
+        self._readout = QLabel("hover a cell for its value")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 2, 6, 0)
+        bar.addWidget(self.shared_box)
+        bar.addStretch(1)
+        bar.addWidget(self._readout)
+
+        self.heat_canvas = pg.GraphicsLayoutWidget()
+        self.heat_canvas.setBackground("w")
+        self.heat_canvas.ci.setContentsMargins(2, 2, 2, 2)  # seven layers and the colour bar need the pixels
+        self.heat_canvas.ci.layout.setHorizontalSpacing(4)
+        self.heat_canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._colour_bar = pg.ColorBarItem(
+            values=(-1.0, 1.0), colorMap=diverging_colormap(), interactive=False, width=10, colorMapMenu=False
+        )
+        self._colour_bar.axis.setWidth(52)  # room for "-4.3e-4"
+        for name in ("left", "right"):
+            axis = self._colour_bar.getAxis(name)
+            axis.setTextPen(pg.mkPen(INK))
+            axis.setPen(pg.mkPen(INK))
+
+        self.history_canvas = pg.GraphicsLayoutWidget()
+        self.history_canvas.setBackground("w")
+        # The legend gets its own row above the plots: inside, it would hide the curves' latest epochs.
+        self._legend = pg.LegendItem(labelTextColor=INK, labelTextSize="8pt", horSpacing=14, verSpacing=-8)
+        self.history_canvas.addItem(self._legend, row=0, col=0)
+        self._norm_plot = self.history_canvas.addPlot(row=1, col=0)
+        self._ratio_plot = self.history_canvas.addPlot(row=2, col=0)
+        self._markers = []
+        for plot, label, marker_label in (
+            (self._norm_plot, "‖∇‖", "epoch {value:.0f}"),  # the label flips to whichever side has room
+            (self._ratio_plot, "‖ΔW‖ / ‖W‖", None),
+        ):
+            _freeze(plot)
+            _style_axes(plot, HISTORY_AXIS_WIDTH)
+            plot.setLogMode(x=False, y=True)
+            # Long runs (10⁶ epochs) stay fast: draw only the visible epochs, min and max per pixel column.
+            # Set on the plot, not the curves: PlotItem.addItem overwrites a curve's own choice with these.
+            plot.setDownsampling(auto=True, mode="peak")
+            plot.setClipToView(True)
+            plot.showGrid(x=False, y=True, alpha=0.2)
+            plot.setLabel("left", label, **LABEL_STYLE)
+            marker = pg.InfiniteLine(
+                angle=90,
+                pen=pg.mkPen(INK, width=1, style=Qt.PenStyle.DashLine),
+                label=marker_label,
+                labelOpts={"position": 0.9, "color": INK},
+            )
+            marker.setZValue(10)
+            plot.addItem(marker, ignoreBounds=True)
+            self._markers.append(marker)
+        self._ratio_plot.setXLink(self._norm_plot)
+        self._ratio_plot.setLabel("bottom", "epoch")
+        self._norm_plot.getAxis("bottom").setStyle(showValues=False)
+        guide = pg.InfiniteLine(
+            pos=math.log10(HEALTHY_RATIO),  # a log-mode plot's view coordinates are log10 of the data
+            angle=0,
+            pen=pg.mkPen(GUIDE, width=1, style=Qt.PenStyle.DotLine),
+            label="1e-3 healthy",
+            labelOpts={"position": 0.98, "color": GUIDE, "anchors": [(1, 1), (1, 1)], "fill": (255, 255, 255, 200)},
+        )
+        self._ratio_plot.addItem(guide, ignoreBounds=True)
+
+        self._stack = QVBoxLayout(self)
+        self._stack.setContentsMargins(0, 0, 0, 0)
+        self._stack.setSpacing(2)
+        self._stack.addLayout(bar)
+        self._stack.addWidget(self.heat_canvas, HEAT_STRETCH)
+        self._stack.addWidget(self.history_canvas, HISTORY_STRETCH)
+
+        self._sizes: list[int] = []
+        self._layers: list[LayerView] = []
+        self._norm_curves: list[pg.PlotDataItem] = []
+        self._ratio_curves: list[pg.PlotDataItem] = []
+        self._grads: list[tuple[np.ndarray, np.ndarray]] = []
+        self._pointer: QPointF | None = None  # last hover position, to refresh the readout every frame
+        self.set_architecture([2, 1])
+
+    # -- inputs ---------------------------------------------------------------------
+    def set_architecture(self, sizes: list[int]) -> None:
+        """Build the items for layer sizes like [2, 8, 8, 1], replacing the previous ones."""
+        self._sizes = validate_sizes(sizes)
+        depth = len(self._sizes) - 1
+        canvas = self.heat_canvas
+        canvas.clear()
+        columns = min(depth, COLUMNS)
+        self._layers = []
+        for index in range(depth):
+            cell = canvas.addLayout(row=index // COLUMNS, col=index % COLUMNS)
+            self._layers.append(LayerView(cell, self._sizes, index + 1))
+        canvas.addItem(self._colour_bar, row=0, col=columns, rowspan=math.ceil(depth / COLUMNS))
+        grid = canvas.ci.layout
+        for column in range(columns):  # wider matrices get wider cells; the axes' fixed width comes on top
+            widest = max(view.fan_out for view in self._layers[column::COLUMNS])
+            grid.setColumnStretchFactor(column, LAYER_AXIS_WIDTH // 8 + max(widest, 2))
+        grid.setColumnStretchFactor(columns, 0)
+
+        for plot, curves in ((self._norm_plot, self._norm_curves), (self._ratio_plot, self._ratio_curves)):
+            for curve in curves:
+                plot.removeItem(curve)
+            curves.clear()
+            for layer in range(1, depth + 1):
+                # Width 1: a wider pen makes Qt rasterise thick polylines, ten times slower.
+                curve = pg.PlotDataItem(pen=pg.mkPen(layer_colour(layer), width=1), name=f"layer {layer}")
+                plot.addItem(curve)  # takes the plot's downsampling and clipping
+                curves.append(curve)
+        self._legend.clear()
+        for layer, curve in enumerate(self._norm_curves, start=1):
+            self._legend.addItem(curve, f"layer {layer}")
+        self._legend.setColumnCount(min(depth, LEGEND_COLUMNS))
+        rows = math.ceil(depth / COLUMNS)
+        self._stack.setStretchFactor(self.heat_canvas, HEAT_STRETCH + ROW_STRETCH * (rows - 1))
+        self._grads = []
+
+    def show_gradients(
+        self, snapshot: Snapshot, epochs: np.ndarray, grad_norm: np.ndarray, update_ratio: np.ndarray
+    ) -> None:
+        """Draw ``snapshot``'s gradients and the history up to now.
+
+        ``epochs`` (n,), ``grad_norm`` and ``update_ratio`` (n, layers) as
+        ``History`` gives them; the snapshot may be from any past epoch.
+        (Not ``show``: that name is ``QWidget.show``.)
+        """
+        if list(snapshot.sizes) != self._sizes:
+            self.set_architecture(list(snapshot.sizes))
+        depth = len(self._layers)
+        self._grads = snapshot.grads  # (dW (fan_in, fan_out), db (1, fan_out)) per layer
+        self._draw_heatmaps()
+
+        epochs = np.asarray(epochs, dtype=np.float64)
+        for name, values, curves in (
+            ("grad_norm", grad_norm, self._norm_curves),
+            ("update_ratio", update_ratio, self._ratio_curves),
+        ):
+            values = np.asarray(values, dtype=np.float64)
+            if values.shape != (len(epochs), depth):
+                raise ValueError(f"{name} must have shape ({len(epochs)}, {depth}), got {values.shape}")
+            for curve, (x, y) in zip(curves, log_curves(epochs, values), strict=True):
+                curve.setData(x, y)
+        for marker in self._markers:
+            marker.setValue(snapshot.epoch)
+        if len(epochs):
+            self._norm_plot.setXRange(0.0, max(float(epochs[-1]), snapshot.epoch), padding=0.02)
+
+    def set_shared_scale(self, shared: bool) -> None:
+        """One colour scale for all layers (True) or each layer on its own ±max|dW|."""
+        with QSignalBlocker(self.shared_box):
+            self.shared_box.setChecked(shared)
+        self._draw_heatmaps()
+
+    # -- state, for tests and the window ------------------------------------------------
+    @property
+    def shared_scale(self) -> bool:
+        return self.shared_box.isChecked()
+
+    @property
+    def images(self) -> list[np.ndarray]:
+        """The array each layer's heatmap shows: dW (fan_in, fan_out), non-finite entries as NaN."""
+        return [view.image.image for view in self._layers]
+
+    @property
+    def heatmap_plots(self) -> list[pg.PlotItem]:
+        """Each layer's heatmap plot, whose view coordinates put cell (i, j) at (j + ½, i + ½)."""
+        return [view.heat for view in self._layers]
+
+    @property
+    def bar_plots(self) -> list[pg.PlotItem]:
+        """Each layer's db bar plot, bar j centred at x = j + ½."""
+        return [view.bars_plot for view in self._layers]
+
+    @property
+    def bar_heights(self) -> list[np.ndarray]:
+        """Each layer's drawn db bars (fan_out,): non-finite entries as 0, clipped to the colour scale."""
+        return [np.asarray(view.bars.opts["height"]) for view in self._layers]
+
+    @property
+    def levels(self) -> list[tuple[float, float]]:
+        """Each layer's colour scale (−s, +s); all equal when the scale is shared."""
+        return [view.levels for view in self._layers]
+
+    @property
+    def colour_bar_range(self) -> tuple[float, float]:
+        return tuple(self._colour_bar.levels())
+
+    @property
+    def titles(self) -> list[str]:
+        return [view.title for view in self._layers]
+
+    @property
+    def norm_curves(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(epochs, ‖∇‖) handed to each layer's curve, before pyqtgraph's log scaling and downsampling."""
+        return [_curve_data(curve) for curve in self._norm_curves]
+
+    @property
+    def ratio_curves(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [_curve_data(curve) for curve in self._ratio_curves]
+
+    @property
+    def marker_epochs(self) -> list[float]:
+        """Where the epoch marker stands in the norm and the ratio plot."""
+        return [float(marker.value()) for marker in self._markers]
+
+    @property
+    def readout(self) -> str:
+        return self._readout.text()
+
+    # -- drawing ----------------------------------------------------------------------
+    def _draw_heatmaps(self) -> None:
+        if not self._grads:
+            return
+        shared = self.shared_box.isChecked()
+        common = half_range(*(part for pair in self._grads for part in pair))
+        for view, (dW, db) in zip(self._layers, self._grads, strict=True):
+            scale = common if shared else half_range(dW, db)
+            with np.errstate(over="ignore", invalid="ignore"):
+                norm = math.sqrt(float(np.sum(dW * dW) + np.sum(db * db)))
+            view.draw(dW, db, scale, norm)
+        scale = common if shared else 1.0
+        label = f"∂E/∂w, all layers: ±{compact(scale)}" if shared else "÷ each layer's max |∂E/∂w|"
+        self._colour_bar.setLevels((-scale, scale))
+        # Compact labels at ±half: a label at the very end would stick out of the axis, which drops it.
+        half = scale / 2
+        self._colour_bar.axis.setTicks([[(-half, compact(-half)), (0.0, "0"), (half, compact(half))]])
+        self._colour_bar.getAxis("left").setLabel(label, **LABEL_STYLE)
+        self._update_readout()
+
+    def _on_shared_toggled(self, _checked: bool) -> None:
+        self._draw_heatmaps()
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        self._pointer = scene_pos
+        self._update_readout()
+
+    def _update_readout(self) -> None:
+        """The value under the pointer, also when a new epoch arrives while it rests on a cell."""
+        if self._pointer is None:
+            return
+        for view in self._layers:
+            text = view.readout(self._pointer)
+            if text is not None:
+                self._readout.setText(text)
+                return

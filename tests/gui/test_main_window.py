@@ -1,0 +1,209 @@
+"""The whole window driven through real widgets: clicks, keys and the timer."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QImage
+from PyQt6.QtWidgets import QToolBar
+
+from core import LAB_PRESET
+from core.datasets import DATASETS
+from gui.adapter import TrainingLoop
+from gui.diagram import NetworkDiagram
+from gui.main_window import SPEEDS, MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow(TrainingLoop(LAB_PRESET))
+    qtbot.addWidget(window)
+    window.resize(1400, 850)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.loop.pause()
+
+
+def click_action(qtbot, window, action):
+    toolbar = window.findChild(QToolBar)
+    qtbot.mouseClick(toolbar.widgetForAction(action), Qt.MouseButton.LeftButton)
+
+
+def curve_points(window) -> int:
+    x, _ = window.loss_plot.loss_curve.getData()
+    return 0 if x is None else len(x)
+
+
+def test_step_advances_exactly_one_epoch_and_the_curve_gains_one_point(window, qtbot):
+    click_action(qtbot, window, window.step_action)
+    assert window.loop.trainer.epoch == 1
+    assert curve_points(window) == 1
+    click_action(qtbot, window, window.step_action)
+    assert window.loop.trainer.epoch == 2
+    assert curve_points(window) == 2
+    assert window.status["epoch"].text() == "epoch 2"
+
+
+def test_play_then_pause(window, qtbot):
+    click_action(qtbot, window, window.play_action)
+    assert window.play_action.text() == "⏸ Pause"
+    qtbot.waitUntil(lambda: window.loop.trainer.epoch >= 500, timeout=5000)
+    click_action(qtbot, window, window.play_action)
+    stopped = window.loop.trainer.epoch
+    qtbot.wait(80)
+    assert window.loop.trainer.epoch == stopped
+    assert window.play_action.text() == "▶ Play"
+    assert curve_points(window) == stopped
+
+
+def test_keyboard_space_right_left_and_r(window, qtbot):
+    initial = window.loop.trainer.net.flat.copy()
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.loop.trainer.epoch == 2
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert window.loop.shown_epoch == 1 and window.loop.trainer.epoch == 2
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.loop.running
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.loop.running
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert window.loop.trainer.epoch == 0
+    np.testing.assert_array_equal(window.loop.trainer.net.flat, initial)
+
+
+def test_layer_size_changes_rebuild_the_diagram(window, qtbot):
+    qtbot.mouseClick(window.panel.add_layer, Qt.MouseButton.LeftButton)
+    window.panel.width_boxes[0].setValue(3)
+    sizes = window.loop.trainer.net.sizes
+    assert sizes == [2, 3, 8, 8, 1]
+    assert window.diagram.node_count == sum(sizes)
+    assert window.diagram.edge_count == sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+    assert window.gradients.images[0].shape == (2, 3)
+
+
+def test_activation_toggle_reaches_the_trainer_and_keeps_the_weights(window, qtbot):
+    click_action(qtbot, window, window.step_action)
+    weights = window.loop.trainer.net.flat.copy()
+    combo = window.panel.activation
+    combo.setCurrentIndex(combo.findData("relu"))
+    assert window.loop.trainer.net.activation == "relu"
+    np.testing.assert_array_equal(window.loop.trainer.net.flat, weights)
+
+
+def test_reset_reproduces_the_initial_weights(window, qtbot):
+    initial = window.loop.trainer.net.flat.copy()
+    window.speed.setValue(SPEEDS.index(1000))
+    click_action(qtbot, window, window.play_action)
+    qtbot.waitUntil(lambda: window.loop.trainer.epoch > 100, timeout=5000)
+    click_action(qtbot, window, window.reset_action)
+    assert window.loop.trainer.epoch == 0 and not window.loop.running
+    np.testing.assert_array_equal(window.loop.trainer.net.flat, initial)
+    assert curve_points(window) == 0
+
+
+def test_a_huge_learning_rate_pauses_with_the_banner(window, qtbot):
+    edit = window.panel.lr.edit
+    edit.selectAll()
+    qtbot.keyClicks(edit, "100")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.loop.trainer.lr == 100.0
+    click_action(qtbot, window, window.play_action)
+    qtbot.waitUntil(lambda: not window.loop.running, timeout=5000)
+    assert window.banner.isVisible()
+    assert "diverged at epoch" in window.banner.text()
+    assert "lower the learning rate" in window.banner.text()
+    epoch = window.loop.trainer.epoch
+    click_action(qtbot, window, window.play_action)
+    assert window.loop.trainer.epoch == epoch
+    click_action(qtbot, window, window.reset_action)
+    assert not window.banner.isVisible()
+
+
+def test_scrubbing_shows_exactly_the_recorded_epoch(window, qtbot):
+    window.lens.setCurrentIndex(window.lens.findData("weight"))
+    window.loop.set_epochs_per_tick(1500)
+    window.loop.tick()
+    window.timeline.setValue(640)
+    assert window.loop.shown_epoch == 640
+    assert window.timeline_label.text() == "epoch 640 of 1,500"
+    reference = LAB_PRESET.build()
+    reference.train(640)
+    np.testing.assert_array_equal(window._frame.snapshot.weights, reference.net.flat)
+    twin = NetworkDiagram()
+    qtbot.addWidget(twin)
+    twin.show_snapshot(reference.snapshot())
+    np.testing.assert_array_equal(window.diagram.edge_colours(), twin.edge_colours())
+    assert window.resume_button.isEnabled()
+    qtbot.mouseClick(window.resume_button, Qt.MouseButton.LeftButton)
+    assert window.loop.trainer.epoch == 640 and not window.resume_button.isEnabled()
+
+
+def test_lens_switch_recolours_the_diagram(window, qtbot):
+    click_action(qtbot, window, window.step_action)
+    window.lens.setCurrentIndex(window.lens.findData("gradient"))
+    assert window.diagram.lens == "gradient"
+
+
+def test_gradient_check_button(window, qtbot):
+    window.show_panel("gradients")
+    qtbot.mouseClick(window.gradcheck_button, Qt.MouseButton.LeftButton)
+    text = window.gradcheck_result.text()
+    assert "agree" in text and "DISAGREE" not in text and "layer 3" in text
+
+
+def test_walkthrough_follows_a_clicked_point(window, qtbot):
+    window.boundary.point_clicked.emit(3)
+    assert window.lower_tabs.currentWidget() is window.walkthrough
+    steps = window.walkthrough.steps
+    assert len(steps) == 6 and steps[0].phase == "forward"
+    assert window.diagram.highlighted_layer == 1
+    qtbot.mouseClick(window.walkthrough.next, Qt.MouseButton.LeftButton)
+    assert window.diagram.highlighted_layer == 2
+    assert "Sample 3" in window.walkthrough.sample.text()
+
+
+def test_invalid_settings_leave_a_message_not_a_traceback(window):
+    combo = window.panel.loss
+    combo.setCurrentIndex(combo.findData("bce"))
+    out = window.panel.output_activation
+    out.setCurrentIndex(out.findData("none"))
+    assert window.loop.trainer.net.output_activation == "sigmoid"
+    assert "sigmoid" in window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_smoke_200_ticks_of_the_full_window(window, qtbot, name):
+    combo = window.panel.dataset
+    combo.setCurrentIndex(combo.findData(name))
+    assert window.loop.settings.dataset == name
+    window.loop.set_epochs_per_tick(5)
+    for tick in range(200):
+        window.loop.tick()
+        if tick % 50 == 0:
+            qtbot.wait(1)
+    assert window.loop.trainer.epoch == 1000 or window.loop.trainer.divergence is not None
+    assert np.isfinite(window._frame.field.output).all()
+
+
+def test_screenshot_writes_a_picture_of_the_window(tmp_path):
+    target = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "main.py", "--screenshot", str(target), "--epochs", "300", "--show", "gradients"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    image = QImage(str(target))
+    assert image.width() >= 1000 and image.height() >= 600
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 200
