@@ -40,7 +40,9 @@ def run(
     if not screenshot:
         window.resize(*SCREENSHOT_SIZE)
         window.show()
-        return app.exec()
+        code = app.exec()
+        _tear_down(app, window)
+        return code
 
     window.resize(*SCREENSHOT_SIZE)
     window.show()
@@ -52,8 +54,24 @@ def run(
         app.processEvents()
     loop.emit_frame()
     app.processEvents()
-    if not window.grab().save(str(target)):
+    saved = window.grab().save(str(target))
+    _tear_down(app, window)
+    if not saved:
         print(f"error: cannot write screenshot to {screenshot}", file=sys.stderr)
         return 2
     print(f"saved {target} (epoch {loop.trainer.epoch})")
     return 0
+
+
+def _tear_down(app, window) -> None:
+    """Delete the window's C++ objects while the QApplication still exists.
+
+    Left to interpreter shutdown, PyQt may destroy the application first and
+    the widgets' destructors then crash the process after the work is done.
+    """
+    from PyQt6.QtCore import QEvent
+
+    window.close()
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    app.processEvents()

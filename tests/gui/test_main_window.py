@@ -1,5 +1,6 @@
 """The whole window driven through real widgets: clicks, keys and the timer."""
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -84,7 +85,7 @@ def test_layer_size_changes_rebuild_the_diagram(window, qtbot):
     sizes = window.loop.trainer.net.sizes
     assert sizes == [2, 3, 8, 8, 1]
     assert window.diagram.node_count == sum(sizes)
-    assert window.diagram.edge_count == sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+    assert window.diagram.edge_count == sum(a * b for a, b in itertools.pairwise(sizes))
     assert window.gradients.images[0].shape == (2, 3)
 
 
