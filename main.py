@@ -122,7 +122,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _trainer(args: argparse.Namespace) -> tuple[Settings, Trainer]:
     settings = _settings(args)
-    return settings, settings.build(datasets.load_csv(args.data_file) if args.data_file else None)
+    data = datasets.load_csv(args.data_file) if args.data_file else None
+    return settings, settings.build(data, record=False)  # the command line shows no gradient history
 
 
 def _check_file(path: str) -> None:

@@ -22,6 +22,11 @@ import numpy as np
 
 Op = tuple[Callable[..., Any], tuple[Any, ...]]
 
+# NumPy converts a Python float operand on every call, which costs about as
+# much as the arithmetic on these small arrays; a 0-d array goes straight in.
+ONE = np.array(1.0)
+ONE.flags.writeable = False
+
 
 def run(ops: list[Op]) -> None:
     for function, args in ops:
@@ -66,7 +71,7 @@ class Sigmoid(Activation):
     """
 
     def apply_ops(self, X, out, tmp):
-        return [(np.negative, (X, out)), (np.exp, (out, out)), (np.add, (out, 1.0, out)), (np.reciprocal, (out, out))]
+        return [(np.negative, (X, out)), (np.exp, (out, out)), (np.add, (out, ONE, out)), (np.reciprocal, (out, out))]
 
     def derivative_ops(self, delta, A, tmp):
         return [(np.multiply, (A, A, tmp)), (np.subtract, (A, tmp, tmp)), (np.multiply, (delta, tmp, delta))]
@@ -77,7 +82,7 @@ class Tanh(Activation):
         return [(np.tanh, (X, out))]
 
     def derivative_ops(self, delta, A, tmp):
-        return [(np.multiply, (A, A, tmp)), (np.subtract, (1.0, tmp, tmp)), (np.multiply, (delta, tmp, delta))]
+        return [(np.multiply, (A, A, tmp)), (np.subtract, (ONE, tmp, tmp)), (np.multiply, (delta, tmp, delta))]
 
 
 class ReLU(Activation):

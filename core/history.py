@@ -32,7 +32,7 @@ class History:
         self.size = 0
         self._loss = np.empty(_INITIAL_CAPACITY)
         self._accuracy = np.empty(_INITIAL_CAPACITY)
-        self._squares = np.empty((_INITIAL_CAPACITY, 3, depth))
+        self._squares = np.full((_INITIAL_CAPACITY, 3, depth), np.nan)  # NaN: not recorded
 
     def __len__(self) -> int:
         return self.size
@@ -44,7 +44,6 @@ class History:
             self._grow()
         self._loss[i] = loss
         self._accuracy[i] = accuracy
-        self._squares[i] = np.nan
         self.size = i + 1
 
     def record_with_norms(
@@ -66,7 +65,7 @@ class History:
         capacity = 2 * len(self._loss)
         for name in ("_loss", "_accuracy", "_squares"):
             old = getattr(self, name)
-            new = np.empty((capacity, *old.shape[1:]))
+            new = np.full((capacity, *old.shape[1:]), np.nan)
             new[: self.size] = old[: self.size]
             setattr(self, name, new)
 

@@ -218,7 +218,11 @@ class Workspace:
         self.logits = np.empty((sizes[-1], n))
         self.output = np.empty((sizes[-1], n))
         self.A = [inp[:-1] for inp in self.inputs[1:]] + [self.output]
-        self.delta = [np.empty((s, n)) for s in sizes[1:]]
+        # A hidden layer's delta is the top of a buffer one row taller, so that
+        # backward multiplies by the whole contiguous [W | b]ᵀ (the spare row
+        # takes the bias column): np.dot copies a strided Wᵀ view first.
+        self.back = [np.empty((s + 1, n)) for s in sizes[1:-1]]
+        self.delta = [rows[:-1] for rows in self.back] + [np.empty((sizes[-1], n))]
         self.tmp = [np.empty((s, n)) for s in sizes[1:]]
         self.grad = np.zeros_like(net.flat)  # a snapshot before the first epoch shows no gradient
         self.grad_layers = flat_views(self.grad, sizes)
@@ -241,7 +245,7 @@ class Workspace:
         backward = list(after)
         for i in range(last, 0, -1):
             backward.append((np.dot, (self.delta[i], self.inputs[i].T, self.grad_layers[i])))
-            backward.append((np.dot, (net.layers[i][:, :-1].T, self.delta[i], self.delta[i - 1])))
+            backward.append((np.dot, (net.layers[i].T, self.delta[i], self.back[i - 1])))
             backward += net._activation.derivative_ops(self.delta[i - 1], self.A[i - 1], self.tmp[i - 1])
         backward.append((np.dot, (self.delta[0], self.inputs[0].T, self.grad_layers[0])))
         self._forward, self._before_loss, self._backward = forward, before, backward
@@ -251,9 +255,13 @@ class Workspace:
         self.inputs[0][:-1] = X.T
         self.y[...] = y.T
 
-    def forward(self) -> None:
+    def recompile_if_stale(self) -> None:
+        """Rebuild the call lists if the network's activations changed since they were built."""
         if self.compiled_for != (self.net._activation, self.net._output_activation):
             self.compile(self.loss)
+
+    def forward(self) -> None:
+        self.recompile_if_stale()
         for function, args in self._forward:
             function(*args)
 

@@ -26,8 +26,18 @@ class Optimizer:
     label = ""
 
     def __init__(self, size: int, lr: float) -> None:
+        self._minus_lr = np.array(0.0)  # −lr as a 0-d array, cheaper to pass than a float (see activations.ONE)
         self.lr = validate_lr(lr)
         self.update = np.zeros(size)
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = value
+        self._minus_lr[...] = -value
 
     def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         raise NotImplementedError
@@ -50,7 +60,7 @@ class SGD(Optimizer):
     name, label = "sgd", "SGD (lab)"
 
     def step(self, params: np.ndarray, grad: np.ndarray) -> None:
-        np.multiply(grad, -self.lr, self.update)
+        np.multiply(grad, self._minus_lr, self.update)
         np.add(params, self.update, params)
 
 

@@ -85,17 +85,19 @@ class Settings:
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         return make_dataset(self.dataset, self.n_points, self.noise, np.random.default_rng(self.data_seed))
 
-    def build(self, data: tuple[np.ndarray, np.ndarray] | None = None) -> Trainer:
+    def build(self, data: tuple[np.ndarray, np.ndarray] | None = None, record: bool = True) -> Trainer:
         """A fresh trainer: data from ``data_seed`` (or given), weights from ``seed``.
 
         The weights and the mini-batch shuffling draw from two streams spawned
         from ``seed``, so turning mini-batches on does not change the weights.
+        ``record=False`` skips the gradient norms and checkpoints a headless
+        run does not show (see ``Trainer``).
         """
         self.validated()
         X, y = self.data() if data is None else data
         weight_rng, shuffle_rng = np.random.default_rng(self.seed).spawn(2)
         net = MLP(self.sizes, self.activation, self.output_activation, self.init, seed=weight_rng)
-        return Trainer(net, X, y, self.loss, self.optimizer, self.lr, self.batch_size, seed=shuffle_rng)
+        return Trainer(net, X, y, self.loss, self.optimizer, self.lr, self.batch_size, seed=shuffle_rng, record=record)
 
 
 LAB_PRESET = Settings()

@@ -35,6 +35,8 @@ from core.optimizers import make_optimizer, validate_lr
 from core.snapshot import Snapshot, frozen
 from core.timeline import Timeline
 
+HALF = np.array(0.5)  # a 0-d array: see core.activations.ONE
+HALF.flags.writeable = False
 VANISHED = 1e-10  # ‖∂objective/∂D_out‖ below this: no learning signal left
 
 
@@ -167,19 +169,15 @@ class Trainer:
         """Train up to ``epochs`` epochs; stop early on divergence. Returns epochs done."""
         if self.divergence is not None:
             return 0
-        step = self._epoch_minibatch if self.batch_size else self._epoch_full
+        run = self._train_minibatch if self.batch_size else self._train_full
         timeline, done = self.timeline, 0
         with np.errstate(all="ignore"):
-            while done < epochs:
+            while done < epochs and self.divergence is None:
                 segment = epochs - done
                 if timeline is not None:
                     segment = min(segment, timeline.next_due(self.epoch) - self.epoch)
-                for _ in range(segment):
-                    step()
-                    done += 1
-                    if self.divergence is not None:
-                        return done
-                if timeline is not None and self.epoch % timeline.stride == 0:
+                done += run(segment)
+                if timeline is not None and self.divergence is None and self.epoch % timeline.stride == 0:
                     timeline.add(self.snapshot())
         return done
 
@@ -187,14 +185,40 @@ class Trainer:
         """Train exactly one epoch (unless diverged). Returns epochs done."""
         return self.train(1)
 
-    def _epoch_full(self) -> None:
-        ws, correct = self._full, self._correct
-        ws.forward()
-        loss = ws.backward()
-        np.greater(ws.output, 0.5, correct)
-        np.equal(correct, self._positive, correct)
-        self._optimizer.step(self.net.flat, ws.grad)
-        self._finish(loss, np.count_nonzero(correct) / correct.size, ws)
+    def _train_full(self, epochs: int) -> int:
+        """The hot loop: full-batch epochs with every name bound to a local.
+
+        Same calls as ``Workspace.forward``/``backward``, unrolled here because
+        on these tiny arrays a method call costs as much as a NumPy call.
+        """
+        ws = self._full
+        ws.recompile_if_stale()
+        forward, before_loss, loss_value, backward = ws._forward, ws._before_loss, ws.loss_value, ws._backward
+        greater, equal, count = np.greater, np.equal, np.count_nonzero
+        output, correct, positive, size = ws.output, self._correct, self._positive, self._correct.size
+        step, flat, grad = self._optimizer.step, self.net.flat, ws.grad
+        for done in range(1, epochs + 1):
+            for function, args in forward:
+                function(*args)
+            for function, args in before_loss:
+                function(*args)
+            loss = loss_value()
+            for function, args in backward:
+                function(*args)
+            greater(output, HALF, correct)
+            equal(correct, positive, correct)
+            step(flat, grad)
+            self._finish(loss, count(correct) / size, ws)
+            if self.divergence is not None:
+                return done
+        return epochs
+
+    def _train_minibatch(self, epochs: int) -> int:
+        for done in range(1, epochs + 1):
+            self._epoch_minibatch()
+            if self.divergence is not None:
+                return done
+        return epochs
 
     def _epoch_minibatch(self) -> None:
         order = self.rng.permutation(len(self.X))

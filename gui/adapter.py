@@ -25,6 +25,9 @@ from core.field import Bounds, Field, domain, evaluate_field
 from core.walkthrough import saturation
 
 FRAME_INTERVAL_MS = 16  # ~60 frames per second when a frame is cheap enough
+AUTO = 0  # epochs per tick: as many as keep the frame rate at TARGET_FPS
+TARGET_FPS = 30
+SMOOTHING = 0.2  # weight of the newest sample in the running averages
 FIELD_RESOLUTION = 100
 
 
@@ -66,6 +69,9 @@ class TrainingLoop(QObject):
         self._last_tick = 0.0
         self._epochs_per_second = 0.0
         self._fps = 0.0
+        self._epoch_seconds = 1e-4  # running average of one epoch's training time (AUTO speed)
+        self._other_seconds = 1.0 / TARGET_FPS / 2  # running average of a frame's time outside training
+        self._last_trained = 0.0
         self.trainer: Trainer = self.settings.build()
         self.bounds: Bounds = domain(self.trainer.X)
         self.viewed_epoch: int | None = None  # None: the present
@@ -83,6 +89,7 @@ class TrainingLoop(QObject):
         if self.trainer.divergence is not None or self.running:
             return
         self._last_tick = time.perf_counter()
+        self._last_trained = 0.0
         self.timer.start()
         self.running_changed.emit(True)
 
@@ -133,7 +140,13 @@ class TrainingLoop(QObject):
         self._rebuild()
 
     def set_epochs_per_tick(self, k: int) -> None:
-        self.epochs_per_tick = max(1, int(k))
+        """Epochs trained per frame; ``AUTO`` (0): as many as a 30 fps frame leaves time for."""
+        self.epochs_per_tick = max(AUTO, int(k))
+
+    def _auto_epochs(self) -> int:
+        """Fill what a frame at TARGET_FPS leaves after drawing with training, by measured costs."""
+        budget = max(1.0 / TARGET_FPS - self._other_seconds, 0.002)
+        return max(1, min(100_000, int(budget / self._epoch_seconds)))
 
     def apply(self, settings: Settings) -> None:
         """Adopt new settings: rebuild if sizes/data/init/seeds changed, else keep the weights.
@@ -185,14 +198,19 @@ class TrainingLoop(QObject):
         elapsed = now - self._last_tick if self._last_tick else 0.0
         self._last_tick = now
         before, limit = self.trainer.epoch, self.settings.epochs
-        epochs = self.epochs_per_tick
+        epochs = self.epochs_per_tick or self._auto_epochs()
         if limit and before < limit:
             epochs = min(epochs, limit - before)
         done = self._train(epochs)
+        trained = time.perf_counter() - now
+        if done:
+            self._epoch_seconds += SMOOTHING * (trained / done - self._epoch_seconds)
         if elapsed > 0:
-            smoothing = 0.2
-            self._fps += smoothing * (1.0 / elapsed - self._fps)
-            self._epochs_per_second += smoothing * (done / elapsed - self._epochs_per_second)
+            self._fps += SMOOTHING * (1.0 / elapsed - self._fps)
+            self._epochs_per_second += SMOOTHING * (done / elapsed - self._epochs_per_second)
+            # The previous frame's time outside its training: drawing, painting, idling for the timer.
+            self._other_seconds += SMOOTHING * (max(elapsed - self._last_trained, 0.0) - self._other_seconds)
+        self._last_trained = trained
         self.emit_frame()
         if limit and before < limit <= self.trainer.epoch:
             # Stop once on reaching the limit; Play again goes on past it.

@@ -11,6 +11,11 @@ lines cost several times more per segment.  Accuracy lives in a second
 ``ViewBox`` whose x axis is linked to the loss's, fixed at 0–100 %.  Log
 mode is pyqtgraph's own, fed only finite losses clipped to a floor, so
 ``log10`` never sees zero, a negative or a NaN.
+
+The axes do not auto-range every frame: re-ticking an axis costs more than
+drawing the curve.  The epoch axis ends at the next 1-2-5 step above the
+latest epoch and the linear loss axis at the next step above the largest
+loss, so a 20 000-epoch run re-ticks a dozen times, not at every frame.
 """
 
 from __future__ import annotations
@@ -31,6 +36,12 @@ def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Drop the points whose value is NaN or infinite (a diverged epoch)."""
     keep = np.isfinite(y)
     return (x, y) if keep.all() else (x[keep], y[keep])
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 × 10^k not below ``value`` (> 0)."""
+    exponent = 10.0 ** np.floor(np.log10(value))
+    return float(next(step * exponent for step in (1.0, 2.0, 5.0, 10.0) if step * exponent >= value * (1 - 1e-12)))
 
 
 def peak_decimate(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -98,6 +109,10 @@ class LossPlot(pg.PlotWidget):
         self._log = False
         self._epochs = np.empty(0)
         self._loss = np.empty(0)
+        self._x_top: float | None = None
+        self._y_top: float | None = None
+        plot.getViewBox().disableAutoRange()
+        self._fit_ranges()
 
     def show_history(self, epochs: np.ndarray, loss: np.ndarray, accuracy: np.ndarray, current_epoch: int) -> None:
         """Draw the whole history and mark ``current_epoch``.
@@ -111,6 +126,24 @@ class LossPlot(pg.PlotWidget):
         epochs, accuracy = peak_decimate(*_finite(self._epochs, np.asarray(accuracy, dtype=np.float64)))
         self.accuracy_curve.setData(epochs, 100.0 * accuracy)
         self.marker.setValue(current_epoch)
+        self._fit_ranges()
+
+    def _fit_ranges(self) -> None:
+        """Move an axis only when the data outgrows its 1-2-5 step (see the module docstring)."""
+        view = self.getPlotItem().getViewBox()
+        last = float(self._epochs[-1]) if len(self._epochs) else 0.0
+        x_top = nice_ceiling(max(last, 10.0))
+        if x_top != self._x_top:
+            self._x_top = x_top
+            view.setXRange(0.0, x_top, padding=0.02)
+        if self._log:
+            view.enableAutoRange(y=True)
+            return
+        finite = self._loss[np.isfinite(self._loss)]
+        y_top = nice_ceiling(float(finite.max())) if len(finite) and finite.max() > 0 else 1.0
+        if y_top != self._y_top:
+            self._y_top = y_top
+            view.setYRange(0.0, y_top, padding=0.02)
 
     def set_log(self, on: bool) -> None:
         """Log-scale loss axis; the accuracy axis stays linear."""
@@ -122,6 +155,8 @@ class LossPlot(pg.PlotWidget):
         plot.getAxis("right").setLogMode(False, False)
         if not self._log:
             self._draw_loss()
+        self._y_top = None  # the y range is set afresh for the new scale
+        self._fit_ranges()
 
     @property
     def log(self) -> bool:

@@ -30,7 +30,7 @@ from PyQt6.QtWidgets import (
 from core.gradcheck import TOLERANCE, relative_errors
 from core.walkthrough import walk
 from gui import PANELS
-from gui.adapter import Frame, TrainingLoop
+from gui.adapter import AUTO, TARGET_FPS, Frame, TrainingLoop
 from gui.boundary import BoundaryView
 from gui.controls import ControlPanel
 from gui.diagram import LENSES, NetworkDiagram
@@ -38,7 +38,7 @@ from gui.gradients import GradientPanel
 from gui.loss_plot import LossPlot
 from gui.walkthrough import WalkthroughView
 
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, AUTO)
 
 
 class MainWindow(QMainWindow):
@@ -149,7 +149,9 @@ class MainWindow(QMainWindow):
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setValue(SPEEDS.index(self.loop.epochs_per_tick))
         self.speed.setFixedWidth(160)
-        self.speed.setToolTip("Epochs trained per frame: the frame rate stays the same")
+        self.speed.setToolTip(
+            f"Epochs trained per frame: the frame rate stays the same. Rightmost: as many as {TARGET_FPS} fps allow"
+        )
         self.speed_label = QLabel()
         self.speed_label.setMinimumWidth(120)
         bar.addWidget(self.speed)
@@ -204,7 +206,10 @@ class MainWindow(QMainWindow):
     def _on_speed(self, position: int) -> None:
         k = SPEEDS[position]
         self.loop.set_epochs_per_tick(k)
-        self.speed_label.setText(f"{k} epoch{'s' if k > 1 else ''}/frame")
+        if k == AUTO:
+            self.speed_label.setText(f"max at {TARGET_FPS} fps")
+        else:
+            self.speed_label.setText(f"{k} epoch{'s' if k > 1 else ''}/frame")
 
     def _on_running_changed(self, running: bool) -> None:
         self.play_action.setText("⏸ Pause" if running else "▶ Play")

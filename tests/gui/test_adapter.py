@@ -153,3 +153,15 @@ def test_play_from_the_past_returns_to_the_present(loop, qtbot):
     loop.start()
     assert loop.viewed_epoch is None
     qtbot.waitUntil(lambda: loop.trainer.epoch > 200, timeout=5000)
+
+
+def test_auto_speed_fills_a_30_fps_frame_with_training(loop):
+    from gui.adapter import AUTO, TARGET_FPS
+
+    loop.set_epochs_per_tick(AUTO)
+    loop._epoch_seconds, loop._other_seconds = 50e-6, 0.013  # measured costs: 50 µs an epoch, 13 ms drawing
+    assert loop._auto_epochs() == int((1 / TARGET_FPS - 0.013) / 50e-6)
+    loop._other_seconds = 0.5  # drawing alone is slower than a frame: still train, a little
+    assert loop._auto_epochs() == int(0.002 / 50e-6)
+    loop.tick()
+    assert loop.trainer.epoch == int(0.002 / 50e-6)

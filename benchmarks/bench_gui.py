@@ -1,0 +1,118 @@
+"""Frame costs of the window: a full redraw, live training at the lab's pace, scrubbing.
+
+    python benchmarks/bench_gui.py [--speed K] [--repeats N]
+
+Runs the real main window offscreen at 1500×900 (``QT_QPA_PLATFORM=offscreen``
+unless a display is set).  Figures, medians of ``--repeats`` samples:
+
+* full redraw: build one frame (the field of every neuron on a 100×100 grid,
+  predictions, saturation) + every visible view's update + painting the window;
+* live: the lab preset (XOR, 20 000 epochs) played through the QTimer at
+  ``--speed`` epochs per frame: wall time, frames per second, epochs per second;
+* scrub: show a random past epoch (replayed from the nearest checkpoint) and paint.
+
+The targets are absolute (≤ 8 ms a redraw, 20 000 epochs in ≤ 5 s at ≥ 30 fps,
+≤ 16 ms a scrub), so this machine's noise shows in the spread: the output
+gives the quartiles, not just the median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtWidgets import QApplication
+
+from core import LAB_PRESET
+from gui.adapter import AUTO, TrainingLoop
+from gui.main_window import MainWindow
+
+
+def quartiles(samples: list[float]) -> str:
+    q1, q2, q3 = statistics.quantiles(samples, n=4)
+    return f"median {q2:6.2f} ms  (quartiles {q1:.2f}–{q3:.2f})"
+
+
+def timed(action, repeats: int) -> list[float]:
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1e3)
+    return samples
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--speed", type=int, default=AUTO, help="epochs per frame for the live run (default 0: as many as 30 fps allow)"
+    )
+    parser.add_argument("--repeats", type=int, default=60, help="samples per measurement (default 60)")
+    args = parser.parse_args(argv)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    loop = TrainingLoop(LAB_PRESET)
+    window = MainWindow(loop)
+    window.resize(1500, 900)
+    window.show()
+    app.processEvents()
+    loop.train_now(2000)  # a realistic picture: weights of both signs, a loss curve
+    app.processEvents()
+    print(f"lab preset (XOR, 2-8-8-1), window 1500×900, Qt platform {app.platformName()}")
+
+    frame_build = timed(loop.frame, args.repeats)
+    frame = loop.frame()
+    views = timed(lambda: window._on_frame(frame), args.repeats)
+
+    def redraw() -> None:
+        loop.emit_frame()
+        window.repaint()
+
+    full = timed(redraw, args.repeats)
+    print(f"build one frame (field 100×100, predictions, saturation): {quartiles(frame_build)}")
+    print(f"update the views from a frame:                          {quartiles(views)}")
+    print(f"full redraw (frame + views + paint):                    {quartiles(full)}   target ≤ 8 ms")
+
+    window.show_panel("gradients")
+    with_gradients = timed(redraw, args.repeats)
+    print(f"full redraw, gradients tab in front:                    {quartiles(with_gradients)}")
+    window.show_panel("boundary")
+
+    loop.reset()
+    loop.set_epochs_per_tick(args.speed)
+    frames = []
+    loop.frame_ready.connect(lambda _: frames.append(time.perf_counter()))
+    start = time.perf_counter()
+    loop.start()
+    while loop.running:
+        app.processEvents()
+    elapsed = time.perf_counter() - start
+    fps = (len(frames) - 1) / (frames[-1] - frames[0])
+    print(
+        f"live: {loop.trainer.epoch:,} epochs at {args.speed or 'auto'} epochs/frame in {elapsed:.2f} s "
+        f"({loop.trainer.epoch / elapsed:,.0f} epochs/s), {fps:.0f} fps   target ≤ 5 s at ≥ 30 fps"
+    )
+
+    rng = np.random.default_rng(0)
+    epochs = rng.integers(0, loop.trainer.epoch, args.repeats)
+    scrub = []
+    for epoch in epochs:
+        start = time.perf_counter()
+        loop.show_epoch(int(epoch))
+        window.repaint()
+        scrub.append((time.perf_counter() - start) * 1e3)
+    print(f"scrub to a random past epoch and paint:                 {quartiles(scrub)}   target ≤ 16 ms")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
