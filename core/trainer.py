@@ -5,7 +5,8 @@ default, as in the lab), then one record in the history.  Divergence is
 detected here, so every front end (command line, window) reports it the
 same way:
 
-* the loss or a gradient became NaN/inf, or
+* the loss became NaN or inf (weights that overflow make it so one epoch
+  later), or
 * the output's error signal vanished for every sample while some are still
   misclassified: the outputs saturated on the wrong side and no gradient can
   flow any more.  That is how a sigmoid network "diverges" at lr = 100: its
@@ -13,8 +14,8 @@ same way:
 
 The trainer also keeps the run's past: per-epoch records in ``history``
 and checkpoints in ``timeline``, from which ``snapshot_at`` rebuilds any
-past epoch exactly.  ``record=False`` keeps only loss and accuracy (for
-benchmarks and throw-away replays).
+past epoch exactly.  ``record=False`` keeps only loss and accuracy: for the
+command line, which shows nothing else, and for throw-away replays.
 
 Steps run under ``np.errstate(all="ignore")`` because a diverging run
 overflows by nature; the divergence check, not a warning per element, tells

@@ -208,3 +208,14 @@ def test_screenshot_writes_a_picture_of_the_window(tmp_path):
     assert image.width() >= 1000 and image.height() >= 600
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     assert len(colours) > 200
+
+
+def test_rebuilding_while_running_keeps_running(window, qtbot):
+    click_action(qtbot, window, window.play_action)
+    qtbot.waitUntil(lambda: window.loop.trainer.epoch > 100, timeout=5000)
+    qtbot.mouseClick(window.panel.add_layer, Qt.MouseButton.LeftButton)
+    assert window.loop.trainer.net.sizes == [2, 8, 8, 8, 1]
+    assert window.loop.running
+    qtbot.waitUntil(lambda: window.loop.trainer.epoch > 100, timeout=5000)
+    assert window.diagram.node_count == 27
+    click_action(qtbot, window, window.play_action)
