@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -133,3 +135,25 @@ def test_snapshot_at_after_restore_and_a_different_future_replays_the_new_run():
     new = trainer.snapshot_at(70)
     assert not np.array_equal(new.weights, old.weights)
     assert_same_snapshot(new, straight.snapshot())
+
+
+def test_200_000_epochs_stay_within_the_memory_budget_and_replay_exactly():
+    """The budget holds over a long run (measured with tracemalloc), and thinned epochs still replay bit for bit."""
+    budget = 4 * 2**20
+    settings = Settings()
+    X, y = settings.data()
+    tracemalloc.start()
+    trainer = Trainer(MLP(settings.sizes, seed=0), X, y, timeline=Timeline(budget=budget))
+    before = tracemalloc.get_traced_memory()[0]
+    trainer.train(200_000)
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert trainer.epoch == 200_000
+    assert trainer.timeline.nbytes <= budget
+    assert trainer.timeline.stride >= 256  # thinned: 200 000 / 16 checkpoints would not fit
+    # Everything the run holds: the checkpoints, plus the per-epoch history the app keeps by design.
+    assert grown <= budget + trainer.history.nbytes() + 2**20
+    target = 123_457  # not on any checkpoint's stride
+    reference = Trainer(MLP(settings.sizes, seed=0), X, y, record=False)
+    reference.train(target)
+    np.testing.assert_array_equal(trainer.snapshot_at(target).weights, reference.net.flat)
