@@ -16,6 +16,13 @@ def run(
     settings: Settings, *, epochs: int | None = None, screenshot: str | None = None, show: str | None = None
 ) -> int:
     """Open the main window (returns the exit code) or save a screenshot and exit."""
+    if not screenshot and not _display_available():
+        print(
+            "error: no display to open the window on (DISPLAY is not set); "
+            "use --screenshot PATH to render it to a file, or 'main.py train' for the command line",
+            file=sys.stderr,
+        )
+        return 2
     if screenshot:
         target = Path(screenshot)
         if not target.parent.exists() or target.is_dir():
@@ -61,6 +68,13 @@ def run(
         return 2
     print(f"saved {target} (epoch {loop.trainer.epoch})")
     return 0
+
+
+def _display_available() -> bool:
+    """False where Qt would abort the process for want of a screen (Linux without X or Wayland)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _tear_down(app, window) -> None:

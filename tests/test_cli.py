@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -414,3 +415,12 @@ def test_no_command_opens_the_window_with_the_settings(capsys, monkeypatch, tmp_
         (Settings(), {"epochs": None, "screenshot": None, "show": None}),
     ]
     assert capsys.readouterr().err == ""
+
+
+def test_the_window_without_a_display_says_so_instead_of_aborting():
+    screens = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    env = {key: value for key, value in os.environ.items() if key not in screens}
+    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "no display" in result.stderr and "--screenshot" in result.stderr
+    assert "Traceback" not in result.stderr
