@@ -103,7 +103,7 @@ def _parser(command: str | None) -> _Parser:
         parser.add_argument("--log-every", type=int, default=500, metavar="N",
                             help="print the loss every N epochs (default: %(default)s)")
     elif command == "gradcheck":
-        parser.add_argument("--samples", type=int, default=32, metavar="N",
+        parser.add_argument("--samples", type=int, default=gradcheck.SAMPLES, metavar="N",
                             help="check on N samples spread over the data set (default: %(default)s)")
     else:
         parser.add_argument("--screenshot", metavar="PATH", help="save the window as a PNG and quit")
@@ -249,7 +249,7 @@ def _gradcheck(args: argparse.Namespace) -> int:
     if trainer.divergence is not None:  # NaN weights would only report every layer as wrong
         print(trainer.divergence.message(), file=sys.stderr)
         return DIVERGED
-    rows = np.unique(np.linspace(0, len(trainer.X) - 1, min(args.samples, len(trainer.X))).round().astype(int))
+    rows = gradcheck.spread(len(trainer.X), args.samples)
     X, y, net = trainer.X[rows], trainer.y[rows], trainer.net
     usable = int(np.count_nonzero(gradcheck.smooth_samples(net, X)))
     if usable == 0:

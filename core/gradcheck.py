@@ -18,8 +18,14 @@ from core.losses import get_loss
 from core.network import MLP, flat_views
 
 TOLERANCE = 1e-6
+SAMPLES = 32  # checked samples: enough to exercise every unit, few enough to answer at once
 KINK = 1e-4
 PIECEWISE = frozenset({"relu", "leaky_relu"})
+
+
+def spread(n: int, count: int = SAMPLES) -> np.ndarray:
+    """Indices of ``count`` samples spread evenly over ``n`` (all of them when n ≤ count)."""
+    return np.unique(np.linspace(0, n - 1, min(count, n)).round().astype(int))
 
 
 def smooth_samples(net: MLP, X: np.ndarray) -> np.ndarray:

@@ -151,7 +151,7 @@ class TrainingLoop(QObject):
     def apply(self, settings: Settings) -> None:
         """Adopt new settings: rebuild if sizes/data/init/seeds changed, else keep the weights.
 
-        Raises ValueError (and changes nothing) when the settings are invalid.
+        Raises ValueError, before changing anything, when the settings are invalid.
         """
         settings = settings.validated()
         if self.viewed_epoch is not None:
@@ -162,26 +162,22 @@ class TrainingLoop(QObject):
             return
         trainer = self.trainer
         changed = settings.changed(old)
-        try:
-            if "output_activation" in changed or "loss" in changed:
-                # Order matters: bce needs a sigmoid output, so switch the piece that keeps validity first.
-                if settings.loss == "bce":
-                    trainer.set_output_activation(settings.output_activation)
-                    trainer.set_loss(settings.loss)
-                else:
-                    trainer.set_loss(settings.loss)
-                    trainer.set_output_activation(settings.output_activation)
-            if "activation" in changed:
-                trainer.set_activation(settings.activation)
-            if "optimizer" in changed:
-                trainer.set_optimizer(settings.optimizer)
-            if "lr" in changed:
-                trainer.lr = settings.lr
-            if "batch_size" in changed:
-                trainer.set_batch_size(settings.batch_size)
-        except ValueError:
-            self.settings = old
-            raise
+        if "output_activation" in changed or "loss" in changed:
+            # bce needs a sigmoid output: switch first the piece that keeps every step valid.
+            if settings.loss == "bce":
+                trainer.set_output_activation(settings.output_activation)
+                trainer.set_loss(settings.loss)
+            else:
+                trainer.set_loss(settings.loss)
+                trainer.set_output_activation(settings.output_activation)
+        if "activation" in changed:
+            trainer.set_activation(settings.activation)
+        if "optimizer" in changed:
+            trainer.set_optimizer(settings.optimizer)
+        if "lr" in changed:
+            trainer.lr = settings.lr
+        if "batch_size" in changed:
+            trainer.set_batch_size(settings.batch_size)
         self.emit_frame()
 
     def _rebuild(self) -> None:

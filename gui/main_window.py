@@ -27,7 +27,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from core.gradcheck import TOLERANCE, relative_errors
+from core.gradcheck import TOLERANCE, relative_errors, spread
 from core.walkthrough import walk
 from gui import PANELS
 from gui.adapter import AUTO, TARGET_FPS, Frame, TrainingLoop
@@ -299,11 +299,13 @@ class MainWindow(QMainWindow):
         if self._frame is None:
             return
         trainer, snapshot = self.loop.trainer, self._frame.snapshot
-        errors = relative_errors(snapshot.network(), trainer.X, trainer.y, snapshot.loss_name)
+        rows = spread(len(trainer.X))
+        errors = relative_errors(snapshot.network(), trainer.X[rows], trainer.y[rows], snapshot.loss_name)
         verdict = "agree" if max(errors) <= TOLERANCE else "DISAGREE"
         cells = ", ".join(f"layer {i + 1}: {e:.1e}" for i, e in enumerate(errors))
         self.gradcheck_result.setText(
-            f"Epoch {snapshot.epoch:,}: backprop and central differences {verdict} (max relative error {cells})"
+            f"Epoch {snapshot.epoch:,}, {len(rows)} samples: backprop and central differences {verdict} "
+            f"(max relative error {cells})"
         )
 
     def show_panel(self, name: str) -> None:
