@@ -276,10 +276,12 @@ class BoundaryView(pg.PlotWidget):
         self._contour.setData(*contour_segments(padded, self._edge_xs, self._edge_ys, level))
 
         if len(self._predictions) == len(self._X):
-            self._misclassified = (self._predictions > THRESHOLD) != self._labels
+            misclassified = (self._predictions > THRESHOLD) != self._labels
         else:  # a frame for data not yet passed to set_data: no error marks rather than wrong ones
-            self._misclassified = np.zeros(len(self._X), dtype=bool)
-        self.error_marks.setData(pos=self._X[self._misclassified])
+            misclassified = np.zeros(len(self._X), dtype=bool)
+        if not np.array_equal(misclassified, self._misclassified):  # most frames: the same points
+            self._misclassified = misclassified
+            self.error_marks.setData(pos=self._X[misclassified])
         title = f"{name}{epoch}"
         if is_output:
             title += f" · {int(self._misclassified.sum())} misclassified"

@@ -365,10 +365,13 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         hidden = lay.sizes[1:-1]
         if [len(s) for s in shares] != list(hidden):
             raise ValueError(f"saturation for layers of {[len(s) for s in shares]} units, the diagram {list(hidden)}")
-        self._saturation = np.zeros(len(lay.x))
+        saturation = np.zeros(len(lay.x))
         if shares:
             start = lay.offsets[1]
-            self._saturation[start : start + sum(hidden)] = np.nan_to_num(np.concatenate(shares))
+            saturation[start : start + sum(hidden)] = np.nan_to_num(np.concatenate(shares))
+        if np.array_equal(saturation, self._saturation):  # most frames: nothing to restyle
+            return
+        self._saturation = saturation
         shown = np.flatnonzero(self._saturation >= SATURATION_SHOWN)
         share = self._saturation[shown]
         corner = np.column_stack([lay.x[shown] + lay.side[shown] / 2, lay.y[shown] + lay.side[shown] / 2])

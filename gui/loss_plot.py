@@ -29,7 +29,7 @@ ACCURACY_COLOUR = (39, 174, 96)
 MARKER_COLOUR = (120, 120, 120)
 INK = (33, 37, 41)
 LOG_FLOOR = 1e-12  # smallest loss drawn on the log axis: an exact zero becomes 1e-12
-MAX_POINTS = 10_000  # per curve handed to pyqtgraph: a few samples per pixel of a wide plot
+MAX_POINTS = 2_000  # per curve handed to pyqtgraph: a minimum and a maximum per pixel of a wide plot
 
 
 def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -47,22 +47,19 @@ def nice_ceiling(value: float) -> float:
 def peak_decimate(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """At most ``max_points`` points that draw the same envelope as (x, y).
 
-    Full blocks of consecutive points become their minimum and maximum, both
-    at the block's first x; the incomplete last block is kept as it is, so
-    the newest epochs are always drawn exactly.
+    Blocks of consecutive points become their minimum and maximum, both at
+    the block's first x; the newest point is kept as it is, so the curve
+    ends exactly at the current epoch.
     """
     n = len(y)
     if n <= max_points:
         return x, y
-    block = -(-2 * n // (max_points - 2))  # ceil: 2 points per block, plus room for the tail
-    blocks = n // block
-    full = y[: blocks * block].reshape(blocks, block)
-    peaks = np.empty((blocks, 2))
-    full.min(axis=1, out=peaks[:, 0])
-    full.max(axis=1, out=peaks[:, 1])
-    starts = np.repeat(x[: blocks * block : block], 2)
-    tail = slice(blocks * block, n)
-    return np.concatenate([starts, x[tail]]), np.concatenate([peaks.ravel(), y[tail]])
+    block = -(-n // ((max_points - 1) // 2))  # ceil: two points per block, one for the newest
+    starts = np.arange(0, n, block)
+    peaks = np.empty((len(starts), 2))
+    np.minimum.reduceat(y, starts, out=peaks[:, 0])
+    np.maximum.reduceat(y, starts, out=peaks[:, 1])
+    return np.concatenate([np.repeat(x[starts], 2), x[-1:]]), np.concatenate([peaks.ravel(), y[-1:]])
 
 
 class LossPlot(pg.PlotWidget):
