@@ -62,7 +62,7 @@ class TrainingLoop(QObject):
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings.validated()
-        self.epochs_per_tick = 100
+        self.epochs_per_tick = AUTO
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_INTERVAL_MS)
         self.timer.timeout.connect(self.tick)

@@ -52,14 +52,17 @@ def test_step_advances_exactly_one_epoch_and_the_curve_gains_one_point(window, q
 
 
 def test_play_then_pause(window, qtbot):
+    assert window.speed_label.text() == "max at 30 fps"  # the default: as fast as a smooth picture allows
     click_action(qtbot, window, window.play_action)
     assert window.play_action.text() == "⏸ Pause"
+    assert not window.diagram._edges.antialiased  # drawn for speed while it runs
     qtbot.waitUntil(lambda: window.loop.trainer.epoch >= 500, timeout=5000)
     click_action(qtbot, window, window.play_action)
     stopped = window.loop.trainer.epoch
     qtbot.wait(80)
     assert window.loop.trainer.epoch == stopped
     assert window.play_action.text() == "▶ Play"
+    assert window.diagram._edges.antialiased
     assert curve_points(window) == stopped
 
 
