@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from core.network import validate_sizes
 from core.snapshot import Snapshot
 from gui.palette import diverging_colormap, diverging_rgba
+from gui.ranges import decades, nice_ceiling
 
 INK = (33, 37, 41)
 MISSING = (110, 110, 110)  # behind the heatmaps: non-finite cells are transparent, so they show this grey
@@ -211,6 +212,7 @@ class LayerView:
         self.heights = np.zeros(self.fan_out)
         self.levels = (-1.0, 1.0)
         self.title = ""
+        self.bar_range = 0.0
 
     def draw(self, dW: np.ndarray, db: np.ndarray, scale: float, norm: float) -> None:
         """Show one epoch's gradient on a colour scale of ±``scale``."""
@@ -220,7 +222,10 @@ class LayerView:
         # Clipped to the visible range: a bar of 1e308 overflows pyqtgraph's bounding-box arithmetic.
         self.heights = np.clip(np.nan_to_num(self.db, nan=0.0), -scale, scale)
         self.bars.setOpts(height=self.heights, brushes=[pg.mkBrush(*c) for c in diverging_rgba(self.heights, scale)])
-        self.bars_plot.setYRange(-scale, scale, padding=0.05)
+        bar_range = nice_ceiling(scale) if scale > 0 else 1.0
+        if bar_range != self.bar_range:  # in steps: re-ticking the axis every frame costs more than the bars
+            self.bar_range = bar_range
+            self.bars_plot.setYRange(-bar_range, bar_range, padding=0.05)
         title = f"Layer {self.layer}  ‖∇‖ = {norm:.1e}"
         if title == self.title:  # re-laying out the HTML title is a third of this method's time
             return
@@ -333,6 +338,10 @@ class GradientPanel(QWidget):
         self._norm_curves: list[pg.PlotDataItem] = []
         self._ratio_curves: list[pg.PlotDataItem] = []
         self._grads: list[tuple[np.ndarray, np.ndarray]] = []
+        self._x_top: float | None = None
+        self._y_spans: dict[int, tuple[float, float]] = {}
+        for plot in (self._norm_plot, self._ratio_plot):
+            plot.disableAutoRange()
         self._pointer: QPointF | None = None  # last hover position, to refresh the readout every frame
         self.set_architecture([2, 1])
 
@@ -399,8 +408,19 @@ class GradientPanel(QWidget):
                 curve.setData(x, y)
         for marker in self._markers:
             marker.setValue(snapshot.epoch)
-        if len(epochs):
-            self._norm_plot.setXRange(0.0, max(float(epochs[-1]), snapshot.epoch), padding=0.02)
+        self._fit_ranges(max(float(epochs[-1]) if len(epochs) else 0.0, snapshot.epoch))
+
+    def _fit_ranges(self, last_epoch: float) -> None:
+        """Move the history axes only in steps (see ``gui.ranges``): epochs up a ladder, values to decades."""
+        x_top = nice_ceiling(max(last_epoch, 10.0))
+        if x_top != self._x_top:
+            self._x_top = x_top
+            self._norm_plot.setXRange(0.0, x_top, padding=0.02)
+        for plot, curves in ((self._norm_plot, self._norm_curves), (self._ratio_plot, self._ratio_curves)):
+            span = decades([_curve_data(curve)[1] for curve in curves])
+            if span is not None and span != self._y_spans.get(id(plot)):
+                self._y_spans[id(plot)] = span
+                plot.setYRange(*span, padding=0.02)
 
     def set_shared_scale(self, shared: bool) -> None:
         """One colour scale for all layers (True) or each layer on its own ±max|dW|."""

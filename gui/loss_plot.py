@@ -13,9 +13,9 @@ mode is pyqtgraph's own, fed only finite losses clipped to a floor, so
 ``log10`` never sees zero, a negative or a NaN.
 
 The axes do not auto-range every frame: re-ticking an axis costs more than
-drawing the curve.  The epoch axis ends at the next 1-2-5 step above the
-latest epoch and the linear loss axis at the next step above the largest
-loss, so a 20 000-epoch run re-ticks a dozen times, not at every frame.
+drawing the curve.  The epoch axis ends at the next step (``gui.ranges``)
+above the latest epoch and the linear loss axis at the next step above the
+largest loss.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QWidget
+
+from gui.ranges import nice_ceiling
 
 LOSS_COLOUR = (52, 73, 94)
 ACCURACY_COLOUR = (39, 174, 96)
@@ -36,12 +38,6 @@ def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Drop the points whose value is NaN or infinite (a diverged epoch)."""
     keep = np.isfinite(y)
     return (x, y) if keep.all() else (x[keep], y[keep])
-
-
-def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 5 × 10^k not below ``value`` (> 0)."""
-    exponent = 10.0 ** np.floor(np.log10(value))
-    return float(next(step * exponent for step in (1.0, 2.0, 5.0, 10.0) if step * exponent >= value * (1 - 1e-12)))
 
 
 def peak_decimate(x: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +122,7 @@ class LossPlot(pg.PlotWidget):
         self._fit_ranges()
 
     def _fit_ranges(self) -> None:
-        """Move an axis only when the data outgrows its 1-2-5 step (see the module docstring)."""
+        """Move an axis only when the data outgrows its step (see the module docstring)."""
         view = self.getPlotItem().getViewBox()
         last = float(self._epochs[-1]) if len(self._epochs) else 0.0
         x_top = nice_ceiling(max(last, 10.0))
