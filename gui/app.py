@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from core import Settings
 
@@ -23,11 +22,7 @@ def run(
             file=sys.stderr,
         )
         return 2
-    if screenshot:
-        target = Path(screenshot)
-        if not target.parent.exists() or target.is_dir():
-            print(f"error: cannot write screenshot to {screenshot}", file=sys.stderr)
-            return 2
+    if screenshot:  # the command line has checked that the path can be written
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     import pyqtgraph as pg
@@ -61,12 +56,12 @@ def run(
         app.processEvents()
     loop.emit_frame()
     app.processEvents()
-    saved = window.grab().save(str(target))
+    saved = window.grab().save(screenshot)
     _tear_down(app, window)
     if not saved:
         print(f"error: cannot write screenshot to {screenshot}", file=sys.stderr)
         return 2
-    print(f"saved {target} (epoch {loop.trainer.epoch})")
+    print(f"saved {screenshot} (epoch {loop.trainer.epoch})")
     return 0
 
 
