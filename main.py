@@ -73,8 +73,7 @@ def _parser(command: str | None) -> _Parser:
     data.add_argument("--points", type=int, metavar="N", help="number of points (default: the data set's own)")
     data.add_argument("--noise", type=float, default=p.noise, help="0 to 1 (default: %(default)s)")
     data.add_argument("--data-seed", type=int, default=p.data_seed, metavar="N", help="default: %(default)s")
-    if command is not None:  # the window builds its data from the settings alone
-        data.add_argument("--data-file", metavar="CSV", help="rows x1,x2,label, used instead of --dataset")
+    data.add_argument("--data-file", metavar="CSV", help="rows x1,x2,label, used instead of --dataset")
     net = parser.add_argument_group("network and training")
     net.add_argument("--hidden", type=int, nargs="*", default=list(p.hidden), metavar="UNITS",
                      help=f"units per hidden layer; --hidden alone: none (default: {' '.join(map(str, p.hidden))})")
@@ -265,13 +264,15 @@ def _gradcheck(args: argparse.Namespace) -> int:
 def _window(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
+        data = datasets.load_csv(args.data_file) if args.data_file else None
         if args.screenshot:
             _check_file(args.screenshot)
     except ValueError as error:
         return _fail(error)
     from gui.app import run
 
-    return run(settings, epochs=args.epochs, screenshot=args.screenshot, show=args.show)
+    return run(settings, data=data, data_name=args.data_file and Path(args.data_file).name, epochs=args.epochs,
+               screenshot=args.screenshot, show=args.show)
 
 
 COMMANDS = {"train": _train, "gradcheck": _gradcheck}

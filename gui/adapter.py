@@ -29,6 +29,7 @@ AUTO = 0  # epochs per tick: as many as keep the frame rate at TARGET_FPS
 TARGET_FPS = 30
 SMOOTHING = 0.2  # weight of the newest sample in the running averages
 FIELD_RESOLUTION = 100
+DATA_FIELDS = frozenset({"dataset", "n_points", "noise", "data_seed"})
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,12 @@ class TrainingLoop(QObject):
     diverged = pyqtSignal(str)
     finished = pyqtSignal(int)  # reached the epoch limit
 
-    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+    def __init__(
+        self, settings: Settings, data: tuple[np.ndarray, np.ndarray] | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.settings = settings.validated()
+        self.data = data  # points from a file, used instead of the settings' data set until one is chosen
         self.epochs_per_tick = AUTO
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_INTERVAL_MS)
@@ -72,7 +76,7 @@ class TrainingLoop(QObject):
         self._epoch_seconds = 1e-4  # running average of one epoch's training time (AUTO speed)
         self._other_seconds = 1.0 / TARGET_FPS / 2  # running average of a frame's time outside training
         self._last_trained = 0.0
-        self.trainer: Trainer = self.settings.build()
+        self.trainer: Trainer = self.settings.build(self.data)
         self.bounds: Bounds = domain(self.trainer.X)
         self.viewed_epoch: int | None = None  # None: the present
 
@@ -157,6 +161,8 @@ class TrainingLoop(QObject):
         if self.viewed_epoch is not None:
             self.resume_here()  # a change applies from the epoch on screen
         old, self.settings = self.settings, settings
+        if settings.changed(old) & DATA_FIELDS:
+            self.data = None  # a data set was chosen: the file's points give way
         if settings.needs_rebuild(old):
             self._rebuild()
             return
@@ -180,9 +186,15 @@ class TrainingLoop(QObject):
             trainer.set_batch_size(settings.batch_size)
         self.emit_frame()
 
+    def load_data(self, data: tuple[np.ndarray, np.ndarray]) -> None:
+        """Train on these points (checked by ``core.datasets.from_arrays``) from the seed's weights."""
+        self.pause()
+        self.data = data
+        self._rebuild()
+
     def _rebuild(self) -> None:
         self.viewed_epoch = None
-        self.trainer = self.settings.build()
+        self.trainer = self.settings.build(self.data)
         self.bounds = domain(self.trainer.X)
         self.rebuilt.emit(self.trainer)
         self.emit_frame()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+import numpy as np
+
 from core import Settings
 
 SCREENSHOT_SIZE = (1500, 900)
@@ -12,9 +14,18 @@ CHUNK = 2000  # epochs trained between event-loop turns while preparing a screen
 
 
 def run(
-    settings: Settings, *, epochs: int | None = None, screenshot: str | None = None, show: str | None = None
+    settings: Settings,
+    *,
+    data: tuple[np.ndarray, np.ndarray] | None = None,
+    data_name: str | None = None,
+    epochs: int | None = None,
+    screenshot: str | None = None,
+    show: str | None = None,
 ) -> int:
-    """Open the main window (returns the exit code) or save a screenshot and exit."""
+    """Open the main window (returns the exit code) or save a screenshot and exit.
+
+    ``data``: points to train on instead of the settings' data set (from the file ``data_name``).
+    """
     if not screenshot and not _display_available():
         print(
             "error: no display to open the window on (DISPLAY is not set); "
@@ -35,8 +46,10 @@ def run(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     app.setStyleSheet(stylesheet())
-    loop = TrainingLoop(settings)
+    loop = TrainingLoop(settings, data)
     window = MainWindow(loop)
+    if data is not None:
+        window.panel.show_data_source(data_name or "a file")
     if show:
         window.show_panel(show)
     if not screenshot:

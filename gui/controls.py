@@ -18,6 +18,7 @@ from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -124,6 +125,7 @@ class LearningRateEntry(QWidget):
 
 class ControlPanel(QWidget):
     settings_requested = pyqtSignal(object)  # Settings the user asked for (validated)
+    data_file_chosen = pyqtSignal(str)  # a CSV file of points to train on
     message = pyqtSignal(str)
 
     def __init__(self, settings: Settings) -> None:
@@ -166,10 +168,20 @@ class ControlPanel(QWidget):
         self.noise.setToolTip("Noise added to the points (0 – 1)")
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip("Draw new points (next data seed)")
+        self.load_file = QPushButton("Load CSV…")
+        self.load_file.setToolTip("Train on your own points: rows x1,x2,label (label 0 or 1), a header line allowed")
+        self.source = QLabel(objectName="hint")
+        self.source.setWordWrap(True)
+        self.source.setVisible(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.regenerate)
+        buttons.addWidget(self.load_file)
         form.addRow("Data set", self.dataset)
         form.addRow("Points", self.points)
         form.addRow("Noise", self.noise)
-        form.addRow(self.regenerate)
+        form.addRow(buttons)
+        form.addRow(self.source)
+        self.load_file.clicked.connect(self._on_load_file)
         self.dataset.currentIndexChanged.connect(self._on_dataset_chosen)
         self.points.valueChanged.connect(lambda value: self._request(n_points=value))
         self.noise.valueChanged.connect(lambda value: self._request(noise=round(value, 2)))
@@ -262,6 +274,16 @@ class ControlPanel(QWidget):
             box.valueChanged.connect(lambda value, i=index: self._set_width(i, value))
             self.layer_rows.addWidget(row)
             self.width_boxes.append(box)
+
+    def _on_load_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load points", "", "CSV files (*.csv *.txt);;All files (*)")
+        if path:
+            self.data_file_chosen.emit(path)
+
+    def show_data_source(self, name: str | None) -> None:
+        """Say that the points come from file ``name``, or hide the note (None: the data set above)."""
+        self.source.setText(f"Training on the points of {name}; choose a data set to go back." if name else "")
+        self.source.setVisible(bool(name))
 
     def _on_add_layer(self) -> None:
         hidden = self._settings.hidden

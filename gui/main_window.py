@@ -7,6 +7,7 @@ the control panel and the views is made in ``_wire``.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction, QKeySequence, QShortcut
@@ -27,6 +28,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from core import datasets
 from core.gradcheck import TOLERANCE, relative_errors, spread
 from core.walkthrough import walk
 from gui import PANELS
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
         loop.diverged.connect(self._on_diverged)
         loop.finished.connect(self._on_finished)
         panel.settings_requested.connect(self._on_settings_requested)
+        panel.data_file_chosen.connect(self._on_data_file_chosen)
         panel.message.connect(self._on_message)
         self.diagram.neuron_hovered.connect(self._on_neuron_hovered)
 
@@ -224,6 +227,16 @@ class MainWindow(QMainWindow):
             self._on_message(str(error))
         self.panel.set_settings(self.loop.settings)
 
+    def _on_data_file_chosen(self, path: str) -> None:
+        try:
+            data = datasets.load_csv(path)
+        except ValueError as error:
+            self._on_message(str(error))
+            return
+        self.loop.load_data(data)
+        self._on_message(f"Loaded {len(data[0])} points from {Path(path).name}")
+        self.panel.show_data_source(Path(path).name)
+
     def _on_rebuilt(self, trainer) -> None:
         self.banner.setVisible(False)
         self.diagram.set_architecture(list(trainer.net.sizes))
@@ -231,6 +244,8 @@ class MainWindow(QMainWindow):
         self.boundary.set_data(trainer.X, trainer.y)
         self._walk_sample = None
         self.walkthrough.clear()
+        if self.loop.data is None:
+            self.panel.show_data_source(None)
         self.gradcheck_result.setText("Backprop vs central differences: not checked yet")
 
     def _on_frame(self, frame: Frame) -> None:

@@ -410,11 +410,23 @@ def test_no_command_opens_the_window_with_the_settings(capsys, monkeypatch, tmp_
     argv = ["--lr", "0.5", "--hidden", "4", "--epochs", "300", "--screenshot", shot, "--show", "gradients"]
     assert main.main(argv) == 0
     assert main.main([]) == 0
+    none = {"data": None, "data_name": None}
     assert calls == [
-        (Settings(lr=0.5, hidden=(4,), epochs=300), {"epochs": 300, "screenshot": shot, "show": "gradients"}),
-        (Settings(), {"epochs": None, "screenshot": None, "show": None}),
+        (Settings(lr=0.5, hidden=(4,), epochs=300), {**none, "epochs": 300, "screenshot": shot, "show": "gradients"}),
+        (Settings(), {**none, "epochs": None, "screenshot": None, "show": None}),
     ]
     assert capsys.readouterr().err == ""
+
+    points = tmp_path / "points.csv"
+    points.write_text("x1,x2,label\n0,0,0\n1,1,1\n0,1,1\n")
+    assert main.main(["--data-file", str(points)]) == 0
+    _, options = calls[-1]
+    assert options["data_name"] == "points.csv"
+    np.testing.assert_array_equal(options["data"][0], [[0, 0], [1, 1], [0, 1]])
+    np.testing.assert_array_equal(options["data"][1], [[0], [1], [1]])
+    points.write_text("0,0,7\n")
+    assert main.main(["--data-file", str(points)]) == 2  # refused before any window opens
+    assert "labels must be 0 or 1" in capsys.readouterr().err
 
 
 def test_the_window_without_a_display_says_so_instead_of_aborting():

@@ -222,3 +222,28 @@ def test_rebuilding_while_running_keeps_running(window, qtbot):
     qtbot.waitUntil(lambda: window.loop.trainer.epoch > 100, timeout=5000)
     assert window.diagram.node_count == 27
     click_action(qtbot, window, window.play_action)
+
+
+def test_loading_points_from_a_csv_file(window, qtbot, monkeypatch, tmp_path):
+    from PyQt6.QtWidgets import QFileDialog
+
+    points = tmp_path / "points.csv"
+    points.write_text("x1,x2,label\n0,0,0\n1,1,0\n0,1,1\n1,0,1\n0.5,0.2,1\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(points), ""))
+    qtbot.mouseClick(window.panel.load_file, Qt.MouseButton.LeftButton)
+    assert len(window.loop.trainer.X) == 5 and window.loop.trainer.epoch == 0
+    assert window.panel.source.isVisible() and "points.csv" in window.panel.source.text()
+    np.testing.assert_array_equal(window.boundary.class_points[1].getData()[0], [0.0, 1.0, 0.5])
+    click_action(qtbot, window, window.step_action)
+    click_action(qtbot, window, window.reset_action)  # a reset keeps the file's points
+    assert len(window.loop.trainer.X) == 5
+
+    points.write_text("0,0,0\n1,1,nan-label\n")
+    qtbot.mouseClick(window.panel.load_file, Qt.MouseButton.LeftButton)
+    assert "points.csv:2" in window.statusBar().currentMessage()
+    assert len(window.loop.trainer.X) == 5  # nothing lost
+
+    combo = window.panel.dataset
+    combo.setCurrentIndex(combo.findData("linear"))  # choosing a data set leaves the file
+    assert len(window.loop.trainer.X) == 100 and window.loop.data is None
+    assert not window.panel.source.isVisible()
