@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QKeyEvent
+from PyQt6.QtGui import QKeyEvent, QValidator
 from PyQt6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -50,6 +50,35 @@ def _combo(items: dict[str, str], tooltip: str) -> QComboBox:
 
 def _select(box: QComboBox, name: str) -> None:
     box.setCurrentIndex(box.findData(name))
+
+
+class _Refusing:
+    """Spin-box mixin: a typed number out of range is refused *with a message*.
+
+    Qt's spin boxes drop such keystrokes silently; a person then wonders why
+    nothing happens.  ``refused`` says what the range is.
+    """
+
+    refused = pyqtSignal(str)
+
+    def validate(self, text: str, position: int):
+        state, fixed, position = super().validate(text, position)
+        if state == QValidator.State.Invalid:
+            try:
+                value = float(text.strip().removesuffix(self.suffix().strip()).strip())
+            except ValueError:
+                return state, fixed, position
+            if not self.minimum() <= value <= self.maximum():
+                self.refused.emit(f"{value:g} is out of range: {self.minimum():g} to {self.maximum():g}")
+        return state, fixed, position
+
+
+class SpinBox(_Refusing, QSpinBox):
+    pass
+
+
+class DoubleSpinBox(_Refusing, QDoubleSpinBox):
+    pass
 
 
 class _SteppingLineEdit(QLineEdit):
@@ -162,9 +191,9 @@ class ControlPanel(QWidget):
         group = QGroupBox("Data — rebuilds")
         form = QFormLayout(group)
         self.dataset = _combo({n: s.label for n, s in DATASETS.items()}, "Which data set to classify")
-        self.points = QSpinBox(minimum=2, maximum=2000, singleStep=50)
+        self.points = SpinBox(minimum=2, maximum=2000, singleStep=50)
         self.points.setToolTip("Number of points (the lab's XOR set always has 21)")
-        self.noise = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
+        self.noise = DoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
         self.noise.setToolTip("Noise added to the points (0 – 1)")
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip("Draw new points (next data seed)")
@@ -206,7 +235,7 @@ class ControlPanel(QWidget):
         self.width_boxes: list[QSpinBox] = []
         form = QFormLayout()
         self.init = _combo({n: n for n in INITIALIZERS}, "Weight initialisation (uniform01 is the report's U(0,1))")
-        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1)
+        self.seed = SpinBox(minimum=0, maximum=2**31 - 1)
         self.seed.setToolTip("Seed of the initial weights (and mini-batch order): same seed, same run")
         form.addRow("Init", self.init)
         form.addRow("Seed", self.seed)
@@ -227,10 +256,10 @@ class ControlPanel(QWidget):
         self.loss = _combo({n: loss.label for n, loss in LOSSES.items()}, "Loss (trained on its sum, as the lab)")
         self.optimizer = _combo({n: cls.label for n, cls in OPTIMIZERS.items()}, "Optimizer")
         self.lr = LearningRateEntry()
-        self.batch = QSpinBox(minimum=0, maximum=100_000)
+        self.batch = SpinBox(minimum=0, maximum=100_000)
         self.batch.setSpecialValueText("full batch")
         self.batch.setToolTip("Mini-batch size; 0 = full batch, as in the lab")
-        self.epochs = QSpinBox(minimum=0, maximum=10_000_000, singleStep=1000)
+        self.epochs = SpinBox(minimum=0, maximum=10_000_000, singleStep=1000)
         self.epochs.setSpecialValueText("never")
         self.epochs.setToolTip("Pause when this epoch is reached (the lab trains 20 000)")
         form.addRow("Activation", self.activation)
@@ -252,6 +281,7 @@ class ControlPanel(QWidget):
         self.epochs.valueChanged.connect(lambda value: self._request(epochs=value))
         for box in (self.points, self.noise, self.seed, self.batch, self.epochs):
             box.setKeyboardTracking(False)  # typed numbers count once, on Enter or focus-out
+            box.refused.connect(self.message)
         return group
 
     def _rebuild_layer_rows(self, hidden: tuple[int, ...]) -> None:
@@ -265,7 +295,8 @@ class ControlPanel(QWidget):
             row = QWidget()
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
-            box = QSpinBox(minimum=1, maximum=MAX_UNITS)
+            box = SpinBox(minimum=1, maximum=MAX_UNITS)
+            box.refused.connect(self.message)
             box.setToolTip(f"Neurons in hidden layer {index + 1} (1–{MAX_UNITS})")
             box.setSuffix(" neurons")
             line.addWidget(QLabel(f"Hidden {index + 1}"))

@@ -92,3 +92,18 @@ def test_presets_and_lab_button(panel, qtbot):
     assert panel.requests[-1].lr == 2.0
     qtbot.mouseClick(panel.lab_button, Qt.MouseButton.LeftButton)
     assert panel.requests[-1] == LAB_PRESET
+
+
+def test_typed_numbers_out_of_range_are_refused_with_a_message(panel, qtbot):
+    messages = []
+    panel.message.connect(messages.append)
+    box = panel.width_boxes[0]
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "100")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert any("out of range: 1 to 64" in m for m in messages)
+    assert panel.settings.hidden[0] == 10  # the "0" that made 100 was refused; 10 stands
+    panel.noise.setEnabled(True)
+    panel.noise.lineEdit().selectAll()
+    qtbot.keyClicks(panel.noise.lineEdit(), "5")
+    assert any("out of range: 0 to 1" in m for m in messages)
