@@ -89,15 +89,23 @@ class MLP:
         output_activation: str = "sigmoid",
         init: str = "uniform01",
         seed: int | np.random.Generator = 0,
+        *,
+        flat: np.ndarray | None = None,
     ) -> None:
+        """``flat``: start from these weights (``MLP.flat``'s layout) instead of drawing them."""
         self.sizes = validate_sizes(sizes)
         self.activation = activation
         self.output_activation = output_activation
         self.init = init
         draw = get_initializer(init)
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.flat = np.zeros(sum(r * c for r, c in layer_shapes(self.sizes)))
         self.layers = flat_views(self.flat, self.sizes)
+        if flat is not None:
+            if np.shape(flat) != self.flat.shape:
+                raise ValueError(f"expected {self.flat.size} parameters for sizes {self.sizes}, got {np.shape(flat)}")
+            self.flat[...] = flat
+            return
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         for layer in self.layers:
             layer[:, :-1] = draw(rng, layer.shape[1] - 1, layer.shape[0]).T
 
@@ -159,11 +167,7 @@ class MLP:
         cls, sizes: Sequence[int], flat: np.ndarray, activation: str = "sigmoid", output_activation: str = "sigmoid"
     ) -> MLP:
         """A network with the given weights in the flat [W; b] layout (no random draw)."""
-        net = cls(sizes, activation, output_activation, init="uniform01", seed=np.random.default_rng(0))
-        if np.shape(flat) != net.flat.shape:
-            raise ValueError(f"expected {net.flat.size} parameters for sizes {list(sizes)}, got {np.shape(flat)}")
-        net.flat[...] = flat
-        return net
+        return cls(sizes, activation, output_activation, flat=flat)
 
     def copy(self) -> MLP:
         """An independent network with the same configuration and weights."""
