@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import QWidget
 
 from core.field import Bounds, Field
 from gui.palette import CLASS_COLOURS, MISCLASSIFIED, diverging_colormap
+from gui.raster import ImageTiles, colour_pixels, packed_colours
 
 WASH = 0.75  # heatmap colour strength: blended with white so the data points stand out
 INK = (33, 37, 41)
@@ -102,8 +103,9 @@ class BoundaryView(pg.PlotWidget):
         plot.hideButtons()
         plot.disableAutoRange()
 
-        self._image = pg.ImageItem(axisOrder="col-major")
-        self._image.setLookupTable(washed_lut())
+        self._image = ImageTiles()
+        lut = washed_lut()
+        self._palette = packed_colours(np.vstack([lut, lut[-1]]))  # values are finite when drawn: see _render
         self._contour = pg.PlotCurveItem(pen=pg.mkPen(INK, width=2.5), connect="pairs", antialias=True)
         self.class_points = [
             pg.ScatterPlotItem(pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(colour)) for colour in CLASS_COLOURS
@@ -117,6 +119,8 @@ class BoundaryView(pg.PlotWidget):
             item.setZValue(z)
             plot.addItem(item)
 
+        self._values: np.ndarray | None = None
+        self._levels: tuple[float, float] | None = None
         self._X = np.empty((0, 2))
         self._labels = np.empty(0, dtype=bool)
         self._field: Field | None = None
@@ -144,6 +148,7 @@ class BoundaryView(pg.PlotWidget):
             item.setData(pos=self._X[mask], size=size, data=indices[mask])
         self._misclassified = np.zeros(len(self._X), dtype=bool)
         self.error_marks.setData(pos=np.empty((0, 2)), size=size + 6)
+        self.error_marks.setVisible(False)
         self.select_point(None)
 
     def select_point(self, index: int | None) -> None:
@@ -152,6 +157,7 @@ class BoundaryView(pg.PlotWidget):
             self.selection.setData(pos=np.empty((0, 2)))
         else:
             self.selection.setData(pos=self._X[index : index + 1], size=_point_size(len(self._X)) + 10)
+        self.selection.setVisible(index is not None and 0 <= index < len(self._X))  # an empty scatter still paints
 
     def _on_points_clicked(self, item: pg.ScatterPlotItem, points, event) -> None:
         if len(points):
@@ -204,7 +210,7 @@ class BoundaryView(pg.PlotWidget):
     @property
     def image(self) -> np.ndarray | None:
         """The array the heatmap currently shows (x-major)."""
-        return self._image.image
+        return self._values
 
     @property
     def image_rect(self) -> QRectF:
@@ -214,10 +220,7 @@ class BoundaryView(pg.PlotWidget):
     @property
     def levels(self) -> tuple[float, float] | None:
         """The values drawn in the colormap's two end colours (None before the first picture)."""
-        if self._image.levels is None:
-            return None
-        low, high = self._image.levels
-        return float(low), float(high)
+        return self._levels
 
     @property
     def contour_level(self) -> float:
@@ -270,7 +273,8 @@ class BoundaryView(pg.PlotWidget):
         else:
             half = max(float(np.abs(values - level).max()), 1e-12)
             image, levels = values, (level - half, level + half)
-        self._image.setImage(image, levels=levels, autoLevels=False)
+        self._values, self._levels = image, levels
+        self._image.set_pixels(colour_pixels(image.T[None], levels[0], levels[1], self._palette))
         self._level = level
         padded = np.pad(values, 1, mode="edge")
         self._contour.setData(*contour_segments(padded, self._edge_xs, self._edge_ys, level))
@@ -282,6 +286,7 @@ class BoundaryView(pg.PlotWidget):
         if not np.array_equal(misclassified, self._misclassified):  # most frames: the same points
             self._misclassified = misclassified
             self.error_marks.setData(pos=self._X[misclassified])
+            self.error_marks.setVisible(bool(misclassified.any()))
         title = f"{name}{epoch}"
         if is_output:
             title += f" · {int(self._misclassified.sum())} misclassified"
@@ -292,9 +297,7 @@ class BoundaryView(pg.PlotWidget):
         if self._geometry == (bounds, resolution):
             return
         x1_min, x1_max, x2_min, x2_max = bounds
-        if self._image.image is None:  # setRect needs an image
-            self._image.setImage(np.zeros((resolution, resolution)), autoLevels=False, levels=(0.0, 1.0))
-        self._image.setRect(QRectF(x1_min, x2_min, x1_max - x1_min, x2_max - x2_min))
+        self._image.set_rects([QRectF(x1_min, x2_min, x1_max - x1_min, x2_max - x2_min)])
         step_x, step_y = (x1_max - x1_min) / resolution, (x2_max - x2_min) / resolution
         centres = np.arange(resolution) + 0.5
         # Cell centres plus the bounds themselves, so the contour reaches the image's edges.
