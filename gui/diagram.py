@@ -31,17 +31,15 @@ from PyQt6.QtCore import pyqtSignal
 from core.field import Field, grid
 from core.network import flat_views, split_layer, validate_sizes
 from core.snapshot import Snapshot
+from gui.diagram_items import LEVELS, MAX_WIDTH, NAN_RGBA, Dots, EdgeItem, NodeSquares, Styles
 from gui.palette import diverging_colormap, diverging_rgba
+from gui.raster import ImageTiles, colour_pixels, packed_colours
 
 LENSES = {  # lens -> (Snapshot field in the flat MLP layout, legend label, what lines show, what node fills show)
     "weight": ("weights", "Weight", "w", "bias b"),
     "gradient": ("grad", "Gradient", "∂L/∂w", "∂L/∂b"),
     "update": ("update", "Update", "Δw", "Δb"),
 }
-LEVELS = 20  # magnitude steps per sign
-MIN_WIDTH, MAX_WIDTH = 0.5, 6.0  # edge widths, px
-MIN_ALPHA = 50  # opacity of the weakest edge, out of 255
-NAN_RGBA = (150, 150, 150, 255)
 EDGE_BUDGET = 2000  # at most this many edges are drawn, the strongest
 COLUMN_GAP = 1.0  # data units between columns
 NODE_SIDE = 0.24  # largest node square
@@ -106,108 +104,8 @@ def layout(sizes: tuple[int, ...]) -> Layout:
     return Layout(tuple(sizes), x, y, side, layer, unit, np.stack([start, stop], axis=1))
 
 
-class Styles:
-    """The looks a value can take, by index: LEVELS ± level by sign, then non-finite, then culled.
-
-    Edge colours fade towards the white background instead of being
-    translucent: crowded layers stay readable (overlaps do not add up to a
-    blob) and Qt paints opaque lines several times faster.
-    """
-
-    def __init__(self, max_width: float) -> None:
-        signed = np.arange(-LEVELS, LEVELS + 1) / LEVELS
-        full = diverging_rgba(signed, 1.0).astype(np.float64)
-        opacity = (MIN_ALPHA + (255 - MIN_ALPHA) * np.abs(signed))[:, None] / 255
-        faded = full.copy()
-        faded[:, :3] = 255 + (full[:, :3] - 255) * opacity
-        self.rgba = np.round(np.vstack([faded, NAN_RGBA, (0, 0, 0, 0)])).astype(np.ubyte)
-        self.widths = np.concatenate([MIN_WIDTH + (max_width - MIN_WIDTH) * np.abs(signed), [1.0, 0.0]])
-        self.pens = [
-            pg.mkPen(tuple(int(c) for c in col), width=float(w)) for col, w in zip(self.rgba, self.widths, strict=True)
-        ]
-        self.brushes = [pg.mkBrush(*(int(c) for c in col[:3])) for col in [*full, NAN_RGBA]]
-        self.nan, self.culled = 2 * LEVELS + 1, 2 * LEVELS + 2
-
-    def index(self, values: np.ndarray, scale: float) -> np.ndarray:
-        """Style index per value; any non-zero value gets at least level 1 so its sign shows."""
-        finite = np.isfinite(values)
-        t = np.where(finite, values, 0.0) / scale if scale > 0 else np.zeros(values.shape)
-        index = LEVELS + np.sign(t) * np.ceil(np.clip(np.abs(t), 0.0, 1.0) * LEVELS)
-        return np.where(finite, index, self.nan).astype(np.intp)
-
-    def level(self, index: np.ndarray) -> np.ndarray:
-        """Magnitude level 0..LEVELS; non-finite values count as -1 (drawn first, under the rest)."""
-        return np.where(index == self.nan, -1, np.abs(index - LEVELS))
-
-    def cull(self, index: np.ndarray, budget: int) -> np.ndarray:
-        """Hide the weakest edges so that at most ``budget`` are drawn (the strongest level always is)."""
-        if len(index) <= budget:
-            return index
-        levels = self.level(index)
-        at_least = np.cumsum(np.bincount(levels + 1, minlength=LEVELS + 2)[::-1])[::-1]  # [k + 1]: level ≥ k
-        fits = np.flatnonzero(at_least <= budget)
-        cutoff = fits[0] - 1 if len(fits) else LEVELS
-        return np.where(levels < cutoff, self.culled, index)
-
-
-class EdgeItem(pg.GraphicsObject):
-    """All edges as one path per style, rebuilt lazily at the next paint after a restyle.
-
-    ``antialiased`` is switched off while training runs: antialiased wide
-    lines cost a sixth of a live frame, and edges that change every frame
-    need no sub-pixel smoothness; a paused picture is drawn smooth.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.antialiased = True
-        self._segments = np.zeros((0, 2, 2))
-        self._index = np.zeros(0, dtype=np.intp)
-        self._styles: Styles | None = None
-        self._paths: list[tuple[QtGui.QPen, QtGui.QPainterPath]] | None = []
-        self._rect = QtCore.QRectF()
-
-    def set_segments(self, segments: np.ndarray, styles: Styles) -> None:
-        self.prepareGeometryChange()
-        self._segments, self._styles = segments, styles
-        points = segments.reshape(-1, 2)
-        low, high = (points.min(axis=0), points.max(axis=0)) if len(points) else (np.zeros(2), np.zeros(2))
-        self._rect = QtCore.QRectF(low[0], low[1], high[0] - low[0], high[1] - low[1])
-        self.set_index(np.full(len(segments), LEVELS, dtype=np.intp))
-
-    def set_index(self, index: np.ndarray) -> None:
-        self._index = index
-        self._paths = None
-        self.update()
-
-    def _build(self) -> list[tuple[QtGui.QPen, QtGui.QPainterPath]]:
-        styles, index = self._styles, self._index
-        order = np.lexsort((index, styles.level(index)))
-        cuts = np.flatnonzero(np.diff(index[order])) + 1
-        paths = []
-        for group in np.split(order, cuts):
-            if index[group[0]] == styles.culled:
-                continue
-            points = self._segments[group].reshape(-1, 2)
-            path = pg.arrayToQPath(points[:, 0], points[:, 1], connect="pairs", finiteCheck=False)
-            paths.append((styles.pens[index[group[0]]], path))
-        return paths
-
-    def paint(self, painter: QtGui.QPainter, *args) -> None:
-        if self._paths is None:
-            self._paths = self._build() if len(self._index) else []
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, self.antialiased)
-        for pen, path in self._paths:
-            painter.setPen(pen)
-            painter.drawPath(path)
-
-    def boundingRect(self) -> QtCore.QRectF:
-        return self._rect
-
-
 @dataclass
 class Thumbnail:
-    image: pg.ImageItem
     rect: QtCore.QRectF
     column: int
     unit: int
@@ -233,28 +131,6 @@ def input_maps(field: Field, step: int) -> tuple[np.ndarray, np.ndarray]:
     return maps, np.column_stack([-peak, peak])
 
 
-def colourize(maps: np.ndarray, levels: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """(units, w, h, 4) RGBA of (units, w, h) maps through ``palette``, non-finite pixels grey.
-
-    ``palette`` is ``packed_palette``'s: one uint32 per colour makes the lookup a single gather.
-    Ready-made RGBA also skips pyqtgraph's per-image colour table, built in Python at every paint.
-    """
-    low, high = levels[:, :1, None], levels[:, 1:, None]
-    top = len(palette) - 2
-    with np.errstate(invalid="ignore", over="ignore"):
-        t = (maps - low) * (top / (high - low))
-    np.clip(t, 0, top, out=t)
-    np.rint(t, out=t)
-    t[~np.isfinite(maps)] = top + 1
-    return palette[t.astype(np.intp, order="C")].view(np.ubyte).reshape(*maps.shape, 4)
-
-
-def packed_palette(colormap: pg.ColorMap, steps: int = 256) -> np.ndarray:
-    """The colormap's RGBA as uint32s, with NAN_RGBA appended for non-finite values."""
-    rgba = np.vstack([colormap.getLookupTable(0.0, 1.0, steps, alpha=True), NAN_RGBA]).astype(np.ubyte)
-    return np.ascontiguousarray(rgba).view(np.uint32).ravel()
-
-
 class NetworkDiagram(pg.GraphicsLayoutWidget):
     """Neurons in columns (input | hidden… | output), every weight an edge, restyled per frame.
 
@@ -277,19 +153,21 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         self._legend = QtWidgets.QGraphicsTextItem(self._view)  # in view pixels, wraps to the width
         self._legend.setZValue(100)
         self._legend_html = ""
-        self._palette = packed_palette(diverging_colormap())
+        colours = diverging_colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+        self._palette = packed_colours(np.vstack([colours, NAN_RGBA[:3]]))  # non-finite pixels last
         self._edges = EdgeItem()
-        self._nodes = pg.ScatterPlotItem(pxMode=False, symbol="s")
+        self._nodes = NodeSquares()
+        self._tiles = ImageTiles()  # the neurons' thumbnails, above their squares
         self._highlight = pg.PlotCurveItem(pen=pg.mkPen(20, 20, 20, width=1.5, style=QtCore.Qt.PenStyle.DashLine))
         self._hover = pg.TextItem(color=TEXT, fill=pg.mkBrush(255, 255, 255, 235), border=pg.mkPen(160, 160, 160))
-        self._marks = pg.ScatterPlotItem(pxMode=True, symbol="o", pen=pg.mkPen("w", width=1))
+        self._marks = Dots(pg.mkPen("w", width=1))
         self._focus = QtWidgets.QGraphicsRectItem()
         self._focus.setBrush(pg.mkBrush(*FOCUS_FILL))
         self._focus.setPen(pg.mkPen(None))
         self._focus.hide()
         self._view.addItem(self._focus)
         self._focus.setZValue(-5)
-        for z, item in enumerate((self._edges, self._nodes, self._marks, self._highlight, self._hover)):
+        for z, item in enumerate((self._edges, self._nodes, self._tiles, self._marks, self._highlight, self._hover)):
             item.setZValue(z * 10)
             self._view.addItem(item)
         self._hover.hide()
@@ -314,21 +192,23 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         self._snapshot = None
         self._layout = layout(tuple(sizes))
         self._saturation = np.zeros(len(self._layout.x))
-        self._marks.setData(pos=np.empty((0, 2)))
+        self._marks.set_dots(np.empty((0, 2)), np.empty(0), [])
         self.highlight_layer(None)
         gaps = [NODE_GAP if n == 1 else min(NODE_GAP, COLUMN_HEIGHT / (n - 1)) for n in sizes]
         self._styles = Styles(max(1.0, MAX_WIDTH * min(1.0, min(gaps) / NODE_GAP)))
         self._edges.set_segments(self._layout.segments, self._styles)
         lay = self._layout
-        outlines = [OUTLINE if n <= THUMBNAIL_LIMIT else CROWDED_OUTLINE for n in sizes]
-        pens = [pg.mkPen(*outlines[column], width=1) for column in lay.layer]
-        self._nodes.setData(x=lay.x, y=lay.y, size=lay.side, pen=pens, brush=self._styles.brushes[LEVELS])
+        crowded = np.array([n > THUMBNAIL_LIMIT for n in sizes])[lay.layer]
+        self._nodes.set_nodes(lay.x, lay.y, lay.side, crowded, [pg.mkPen(*OUTLINE), pg.mkPen(*CROWDED_OUTLINE)])
+        self._fill_index = np.full(self.node_count, LEVELS, dtype=np.intp)
+        self._nodes.set_fills(self._fill_index, self._styles.brushes)
         self._edge_index = np.full(self.edge_count, LEVELS, dtype=np.intp)
         top = float((lay.y + lay.side / 2).max())
         for column, n in enumerate(sizes):
             self._add_label(column, n, top)
             if n <= THUMBNAIL_LIMIT:
                 self._add_thumbnails(column)
+        self._tiles.set_rects([thumb.rect for thumb in self._thumbnails])
         self._show_legend(0.0, self.edge_count)
         self._fit()
 
@@ -361,8 +241,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
 
     def set_animating(self, animating: bool) -> None:
         """Draw for speed while training runs, for looks when it stops (see ``EdgeItem``)."""
-        self._edges.antialiased = not animating
-        self._edges.update()
+        self._edges.set_antialiased(not animating)
 
     def show_saturation(self, shares: list[np.ndarray]) -> None:
         """Mark hidden units that pass (almost) no gradient back.
@@ -387,7 +266,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         share = self._saturation[shown]
         corner = np.column_stack([lay.x[shown] + lay.side[shown] / 2, lay.y[shown] + lay.side[shown] / 2])
         brushes = [pg.mkBrush(*SATURATED, int(90 + 165 * s)) for s in share]
-        self._marks.setData(pos=corner, size=5 + 7 * share, brush=brushes)
+        self._marks.set_dots(corner, (5 + 7 * share) / 2, brushes)
 
     @property
     def saturation_marks(self) -> np.ndarray:
@@ -424,15 +303,23 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         """(edge_count, 4) uint8 RGBA as drawn, in the documented edge order."""
         return self._styles.rgba[self._edge_index]
 
+    def node_fills(self) -> np.ndarray:
+        """(node_count, 4) uint8 RGBA of the node squares as drawn (inputs first, then layer by layer)."""
+        return self._styles.fills[self._fill_index]
+
     def edge_widths(self) -> np.ndarray:
         """(edge_count,) widths in px as drawn, in the documented edge order."""
         return self._styles.widths[self._edge_index]
 
-    def node_position(self, layer: int, unit: int) -> QtCore.QPoint:
-        """Where neuron (layer, unit) is drawn, in viewport pixels (layer 0 = inputs): for overlays and tests."""
-        index = self._layout.offsets[layer] + unit
-        scene = self._view.mapViewToScene(QtCore.QPointF(self._layout.x[index], self._layout.y[index]))
-        return self.mapFromScene(scene)
+    def node_position(self, layer: int, unit: int, offset: tuple[float, float] = (0.0, 0.0)) -> QtCore.QPoint:
+        """Where neuron (layer, unit) is drawn, in viewport pixels (layer 0 = inputs): for overlays and tests.
+
+        ``offset``: a point away from the centre, in node sides (x right, y up).
+        """
+        lay = self._layout
+        index = lay.offsets[layer] + unit
+        x, y = lay.x[index] + offset[0] * lay.side[index], lay.y[index] + offset[1] * lay.side[index]
+        return self.mapFromScene(self._view.mapViewToScene(QtCore.QPointF(x, y)))
 
     def edge_position(self, edge: int, along: float = 0.5) -> QtCore.QPoint:
         """The point ``along`` the way from source to target of edge ``edge`` (documented order), in viewport px."""
@@ -470,10 +357,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
             index = lay.offsets[column] + unit
             inner = 0.8 * lay.side[index]  # the bias fill shows as a frame around the map
             rect = QtCore.QRectF(lay.x[index] - inner / 2, lay.y[index] - inner / 2, inner, inner)
-            image = pg.ImageItem(np.full((1, 1, 4), 255, dtype=np.ubyte), axisOrder="col-major", autoLevels=False)
-            image.setRect(rect)
-            self._keep(image, 15)
-            self._thumbnails.append(Thumbnail(image, rect, column, unit))
+            self._thumbnails.append(Thumbnail(rect, column, unit))
 
     def _keep(self, item: pg.GraphicsObject, z: float) -> None:
         item.setZValue(z)
@@ -513,8 +397,8 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         self._edge_index = self._styles.cull(self._styles.index(weights, scale), EDGE_BUDGET)
         self._edges.set_index(self._edge_index)
         inputs = np.full(self._layout.sizes[0], LEVELS, dtype=np.intp)
-        fills = np.concatenate([inputs, self._styles.index(biases, scale)])
-        self._nodes.setBrush([self._styles.brushes[i] for i in fills])
+        self._fill_index = np.concatenate([inputs, self._styles.index(biases, scale)])
+        self._nodes.set_fills(self._fill_index, self._styles.brushes)
         self._show_legend(scale, int(np.count_nonzero(self._edge_index != self._styles.culled)))
 
     def _show_legend(self, scale: float, drawn: int) -> None:
@@ -543,18 +427,18 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         step = max(1, math.ceil(field.resolution / THUMBNAIL_PIXELS))
         depth = len(self._layout.sizes) - 1
         columns = {0: input_maps(field, step)}
-        for column in {thumb.column for thumb in self._thumbnails} - {0}:
+        for column in sorted({thumb.column for thumb in self._thumbnails} - {0}):
             maps = field.maps[column - 1][:, ::step, ::step]
             columns[column] = (maps, map_levels(maps, snapshot, column == depth))
-        colours = {column: colourize(maps, levels, self._palette) for column, (maps, levels) in columns.items()}
+        pixels = []
+        for maps, levels in columns.values():  # columns in order, as the thumbnails are
+            rows_y = maps.transpose(0, 2, 1)  # an image's rows run along x2
+            pixels.append(colour_pixels(rows_y, levels[:, :1, None], levels[:, 1:, None], self._palette))
+        if self._thumbnails:
+            self._tiles.set_pixels(np.concatenate(pixels))
         for thumb in self._thumbnails:
             maps, levels = columns[thumb.column]
             thumb.values, thumb.levels = maps[thumb.unit], (float(levels[thumb.unit, 0]), float(levels[thumb.unit, 1]))
-            image = colours[thumb.column][thumb.unit]
-            reshaped = thumb.image.image.shape != image.shape
-            thumb.image.setImage(image, autoLevels=False)
-            if reshaped:
-                thumb.image.setRect(thumb.rect)
 
     # -- hover --------------------------------------------------------------------------------
     def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:

@@ -10,6 +10,7 @@ from PyQt6 import QtCore
 from core import MLP, Settings
 from core.field import domain, evaluate_field
 from gui.diagram import EDGE_BUDGET, NAN_RGBA, NetworkDiagram, fmt
+from gui.palette import diverging_colormap
 
 ARCHITECTURES = [[2, 1], [2, 8, 8, 1], [2, 3, 5, 1], [2, 64, 64, 1], [2, 64, 64, 64, 64, 64, 64, 1]]
 
@@ -233,3 +234,29 @@ def test_highlight_layer_shades_one_column_pair(diagram):
     assert diagram.highlighted_layer is None
     diagram.highlight_layer(7)  # no such layer: nothing shaded
     assert diagram.highlighted_layer is None
+
+
+def test_nodes_are_painted_in_their_bias_colour_around_their_own_map(diagram, trained):
+    snapshot, field = trained
+    diagram.show_snapshot(snapshot, field)
+    biases = np.concatenate([b.ravel() for _, b in MLP.from_flat(snapshot.sizes, snapshot.weights).params])
+    fills = diagram.node_fills()
+    np.testing.assert_array_equal(blue(fills[2:]), biases > 0)  # inputs first, then every neuron's bias
+    shot = diagram.grab().toImage()
+    for layer, unit in [(1, 0), (2, 7), (3, 0)]:
+        index = [0, 2, 10, 18][layer] + unit
+        frame = shot.pixelColor(diagram.node_position(layer, unit, (0.45, 0.0))).getRgb()
+        assert frame == tuple(int(c) for c in fills[index]), "the bias fill shows as a frame around the map"
+        image, (low, high) = diagram.thumbnail(layer, unit)
+        centre = shot.pixelColor(diagram.node_position(layer, unit)).getRgb()[:3]
+        middle = image[len(image) // 2 - 1 : len(image) // 2 + 1, len(image) // 2 - 1 : len(image) // 2 + 1]
+        t = np.clip((middle.ravel() - low) / (high - low), 0, 1)
+        expected = [tuple(colour[:3]) for colour in diverging_colormap().map(t, mode="byte")]
+        assert min(np.abs(np.subtract(expected, centre)).max(axis=1)) <= 2, "the map's centre at the node's centre"
+    def blueness(layer: int, unit: int, offset: tuple[float, float]) -> int:
+        r, _, b, _ = shot.pixelColor(diagram.node_position(layer, unit, offset)).getRgb()
+        return b - r
+
+    assert blueness(0, 0, (0.3, 0.0)) > blueness(0, 0, (-0.3, 0.0))  # x1 grows to the right
+    assert blueness(0, 1, (0.0, 0.3)) > blueness(0, 1, (0.0, -0.3))  # x2 grows upwards
+    assert blueness(0, 0, (0.0, 0.3)) == blueness(0, 0, (0.0, -0.3))
