@@ -56,9 +56,14 @@ FOCUS_FILL = (255, 221, 87, 70)  # the walk-through's current layer
 OUTLINE, CROWDED_OUTLINE = (90, 90, 90), (175, 175, 175)  # node outlines; tiny squares need a light one
 
 
-def fmt(value: float) -> str:
-    """Three significant digits with a real minus sign."""
-    return f"{value:.3g}".replace("-", "−") if math.isfinite(value) else str(value)
+def fmt(value: float, digits: int = 3) -> str:
+    """``digits`` significant digits with a real minus sign."""
+    return f"{value:.{digits}g}".replace("-", "−") if math.isfinite(value) else str(value)
+
+
+LEGEND_SWATCHES = "".join(
+    f"<span style='color:rgb({r},{g},{b})'>■</span>" for r, g, b, _ in diverging_rgba(np.linspace(-1.0, 1.0, 11), 1.0)
+)
 
 
 @dataclass(frozen=True)
@@ -402,13 +407,16 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         self._show_legend(scale, int(np.count_nonzero(self._edge_index != self._styles.culled)))
 
     def _show_legend(self, scale: float, drawn: int) -> None:
-        swatches = "".join(
-            f"<span style='color:rgb({r},{g},{b})'>■</span>"
-            for r, g, b, _ in diverging_rgba(np.linspace(-1.0, 1.0, 11), 1.0)
-        )
+        """The lens, its colour scale and what lines and fills mean.
+
+        The scale's ends have two digits: new HTML lays the legend out anew
+        (about 1 ms with its repaint), so it should not change with every
+        frame's third digit.
+        """
         _, label, lines, fills = LENSES[self._lens]
         shown = "" if drawn == self.edge_count else f" · the strongest {drawn} of {self.edge_count} lines shown"
-        html = (f"<div style='color:{TEXT}'><b>{label}</b> &nbsp; −{fmt(scale)} {swatches} +{fmt(scale)}"
+        end = fmt(scale, 2)
+        html = (f"<div style='color:{TEXT}'><b>{label}</b> &nbsp; −{end} {LEGEND_SWATCHES} +{end}"
                 f" &nbsp; lines: {lines}, width ∝ |value| · node fill: {fills}<br><span style='color:#666666'>"
                 f"squares: each neuron's output over the input plane{shown}</span></div>")
         if html != self._legend_html:
