@@ -7,8 +7,6 @@ paused run (an antialiased edge picture costs about 1.5 ms to stroke).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
@@ -21,13 +19,37 @@ MIN_ALPHA = 50  # opacity of the weakest edge, out of 255
 NAN_RGBA = (150, 150, 150, 255)
 
 
-def pad_pixels(item: pg.GraphicsObject, rect: QtCore.QRectF, pixels: float) -> QtCore.QRectF:
-    """``rect`` grown by ``pixels`` screen pixels: where an item's cosmetic pens reach beyond its geometry."""
-    x, y = item.pixelVectors()  # one screen pixel along x and y, in item units
-    if x is None:  # not in a view yet
-        return rect
-    dx, dy = pixels * math.hypot(x.x(), x.y()), pixels * math.hypot(y.x(), y.y())
-    return rect.adjusted(-dx, -dy, dx, dy)
+def box(points: np.ndarray) -> QtCore.QRectF:
+    """The bounding box of (k, 2) points; an empty one at the origin for none."""
+    low, high = (points.min(axis=0), points.max(axis=0)) if len(points) else (np.zeros(2), np.zeros(2))
+    return QtCore.QRectF(low[0], low[1], high[0] - low[0], high[1] - low[1])
+
+
+class PixelPadded(pg.GraphicsObject):
+    """An item in data units whose cosmetic pens reach ``reach`` screen pixels beyond its geometry.
+
+    The reach in data units is worked out when the view's transform
+    changes: Qt asks for the bounding rectangle several times a frame, and
+    pyqtgraph's ``pixelVectors`` costs about 0.1 ms a call.
+    """
+
+    def __init__(self, reach: float) -> None:
+        super().__init__()
+        self._reach = reach
+        self._margin = (0.0, 0.0)
+
+    def set_reach(self, pixels: float) -> None:
+        self._reach = pixels
+        self.viewTransformChanged()
+
+    def viewTransformChanged(self) -> None:
+        self.prepareGeometryChange()
+        x, y = self.pixelVectors()  # one screen pixel along x and y, in item units; None outside a view
+        self._margin = (0.0, 0.0) if x is None else (self._reach * x.length(), self._reach * y.length())
+
+    def padded(self, rect: QtCore.QRectF) -> QtCore.QRectF:
+        dx, dy = self._margin
+        return rect.adjusted(-dx, -dy, dx, dy)
 
 
 class Styles:
@@ -75,7 +97,7 @@ class Styles:
         return np.where(levels < cutoff, self.culled, index)
 
 
-class EdgeItem(pg.GraphicsObject):
+class EdgeItem(PixelPadded):
     """All edges as one path per style, rebuilt lazily at the next paint after a restyle.
 
     ``antialiased`` is switched off while training runs: antialiased wide
@@ -84,7 +106,7 @@ class EdgeItem(pg.GraphicsObject):
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(reach=MAX_WIDTH / 2 + 1)
         self._segments = np.zeros((0, 2, 2))
         self._index = np.zeros(0, dtype=np.intp)
         self._styles: Styles | None = None
@@ -95,9 +117,7 @@ class EdgeItem(pg.GraphicsObject):
     def set_segments(self, segments: np.ndarray, styles: Styles) -> None:
         self.prepareGeometryChange()
         self._segments, self._styles = segments, styles
-        points = segments.reshape(-1, 2)
-        low, high = (points.min(axis=0), points.max(axis=0)) if len(points) else (np.zeros(2), np.zeros(2))
-        self._rect = QtCore.QRectF(low[0], low[1], high[0] - low[0], high[1] - low[1])
+        self._rect = box(segments.reshape(-1, 2))
         self.set_index(np.full(len(segments), LEVELS, dtype=np.intp))
 
     def set_index(self, index: np.ndarray) -> None:
@@ -140,13 +160,10 @@ class EdgeItem(pg.GraphicsObject):
             painter.drawPath(path)
 
     def boundingRect(self) -> QtCore.QRectF:
-        return pad_pixels(self, self._rect, MAX_WIDTH / 2 + 1)
-
-    def viewTransformChanged(self) -> None:
-        self.prepareGeometryChange()  # the padding is in pixels
+        return self.padded(self._rect)
 
 
-class NodeSquares(pg.GraphicsObject):
+class NodeSquares(PixelPadded):
     """Every node's square, filled by style and outlined per column.
 
     Squares of the same fill and outline are one ``drawRects`` call:
@@ -155,7 +172,7 @@ class NodeSquares(pg.GraphicsObject):
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(reach=1.0)
         self._rects: list[QtCore.QRectF] = []
         self._outlines = np.zeros(0, dtype=np.intp)
         self._pens: list[QtGui.QPen] = []
@@ -193,13 +210,10 @@ class NodeSquares(pg.GraphicsObject):
             painter.drawRects(rects)
 
     def boundingRect(self) -> QtCore.QRectF:
-        return pad_pixels(self, self._bounds, 1.0)
-
-    def viewTransformChanged(self) -> None:
-        self.prepareGeometryChange()  # the padding is in pixels
+        return self.padded(self._bounds)
 
 
-class Dots(pg.GraphicsObject):
+class Dots(PixelPadded):
     """Discs of given pixel radii at points in data units (the saturation marks).
 
     pyqtgraph's scatter item spends most of a millisecond per paint in
@@ -207,11 +221,10 @@ class Dots(pg.GraphicsObject):
     """
 
     def __init__(self, pen: QtGui.QPen) -> None:
-        super().__init__()
+        super().__init__(reach=1.0)
         self._pen = pen
         self._dots: list[tuple[QtCore.QPointF, float, QtGui.QBrush]] = []
         self._bounds = QtCore.QRectF()
-        self._reach = 0.0
 
     def set_dots(self, points: np.ndarray, radii: np.ndarray, brushes: list[QtGui.QBrush]) -> None:
         """``points`` (k, 2) in data units, ``radii`` (k,) in pixels, one brush per dot."""
@@ -219,21 +232,15 @@ class Dots(pg.GraphicsObject):
         self._dots = [
             (QtCore.QPointF(x, y), float(r), brush) for (x, y), r, brush in zip(points, radii, brushes, strict=True)
         ]
-        self._bounds = QtCore.QRectF()
-        for centre, _, _ in self._dots:
-            self._bounds = self._bounds.united(QtCore.QRectF(centre, centre))
-        self._reach = max((r for _, r, _ in self._dots), default=0.0) + 1.0
+        self._bounds = box(points)
+        self.set_reach(max((r for _, r, _ in self._dots), default=0.0) + 1.0)
         self.update()
-
-    @property
-    def count(self) -> int:
-        return len(self._dots)
 
     def paint(self, painter: QtGui.QPainter, *args) -> None:
         x, y = self.pixelVectors()
         if x is None:
             return
-        px, py = math.hypot(x.x(), x.y()), math.hypot(y.x(), y.y())
+        px, py = x.length(), y.length()
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         painter.setPen(self._pen)
         for centre, radius, brush in self._dots:
@@ -241,7 +248,4 @@ class Dots(pg.GraphicsObject):
             painter.drawEllipse(centre, radius * px, radius * py)
 
     def boundingRect(self) -> QtCore.QRectF:
-        return pad_pixels(self, self._bounds, self._reach)
-
-    def viewTransformChanged(self) -> None:
-        self.prepareGeometryChange()  # the padding is in pixels
+        return self.padded(self._bounds)

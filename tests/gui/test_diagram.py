@@ -218,6 +218,10 @@ def test_saturation_marks_follow_the_data(diagram):
     expected = [(layer + 1, unit, s) for layer, per in enumerate(shares) for unit, s in enumerate(per) if s >= 0.05]
     assert len(expected) > 0
     np.testing.assert_allclose(marks, np.array(expected, dtype=float))
+    shot = diagram.grab().toImage()
+    for layer, unit, _ in expected[:3]:
+        r, g, b, _ = shot.pixelColor(diagram.node_position(layer, unit, (0.5, 0.5))).getRgb()
+        assert r > g + 60 and r > b + 60, "a red dot on the node's corner"
     fresh = Settings().build()
     diagram.show_snapshot(fresh.snapshot())
     diagram.show_saturation(saturation(fresh.net, fresh.X))
