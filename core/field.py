@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.activations import run
 from core.network import MLP
 
 Bounds = tuple[float, float, float, float]  # x1_min, x1_max, x2_min, x2_max
@@ -48,8 +49,23 @@ class Field:
 
 
 def evaluate_field(net: MLP, bounds: Bounds, resolution: int = 100) -> Field:
+    """Every neuron's map, computed feature-major: the window does this every frame.
+
+    Each layer is one ``np.dot`` of its ``[Wᵀ | bᵀ]`` matrix with the previous
+    activations and a row of ones, into a buffer whose rows already are that
+    layer's maps, activated in place: no transposed copies, no broadcast bias.
+    """
     _, _, points = grid(bounds, resolution)
+    n = len(points)
+    inputs = np.ones((points.shape[1] + 1, n))
+    inputs[:-1] = points.T
+    maps = []
     with np.errstate(all="ignore"):
-        trace = net.trace(points)
-    maps = [A.T.reshape(A.shape[1], resolution, resolution) for A in trace.A[1:]]
+        for i, layer in enumerate(net.layers):
+            outputs = np.ones((layer.shape[0] + 1, n))  # the last row is the next layer's bias input
+            activations = outputs[:-1]
+            np.dot(layer, inputs, out=activations)
+            run(net.activation_of(i).apply_ops(activations, activations, np.empty_like(activations)))
+            maps.append(activations.reshape(-1, resolution, resolution))
+            inputs = outputs
     return Field(bounds, resolution, maps)
