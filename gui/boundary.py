@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF, pyqtSignal
 from PyQt6.QtGui import QColor, QFont
-from PyQt6.QtWidgets import QGraphicsSimpleTextItem, QWidget
+from PyQt6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem, QWidget
 
 from core.field import Bounds, Field
 from gui.palette import CLASS_COLOURS, MISCLASSIFIED, diverging_colormap
@@ -99,6 +99,8 @@ class BoundaryView(pg.PlotWidget):
             axis = plot.getAxis(name)
             axis.setPen(pg.mkPen(INK))
             axis.setTextPen(pg.mkPen(INK))
+            # Its inward ticks overlap the heatmap, so every frame repainted its labels: copy them instead.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.setAspectLocked(True)
         plot.setMouseEnabled(x=False, y=False)
         plot.setMenuEnabled(False)
@@ -123,9 +125,11 @@ class BoundaryView(pg.PlotWidget):
             pg.ScatterPlotItem(pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(colour)) for colour in CLASS_COLOURS
         ]
         self.error_marks = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(MISCLASSIFIED, width=2), brush=None)
+        self.error_marks.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # changes far less than the map
         self.selection = pg.ScatterPlotItem(symbol="s", pen=pg.mkPen(INK, width=2.5), brush=None)
         for item in self.class_points:
             item.sigClicked.connect(self._on_points_clicked)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # still data over a new heatmap
         items = [self._image, self._contour, *self.class_points, self.error_marks, self.selection]
         for z, item in enumerate(items):
             item.setZValue(z)

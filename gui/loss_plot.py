@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtWidgets import QWidget
+from PyQt6.QtWidgets import QGraphicsItem, QWidget
 
 from gui.ranges import nice_ceiling
 
@@ -76,6 +76,8 @@ class LossPlot(pg.PlotWidget):
             axis.setPen(pg.mkPen(INK))
             axis.setTextPen(pg.mkPen(INK))
             axis.enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly, and worse on a log axis
+            # Its inward ticks overlap the curves, so every frame repainted its labels: copy them instead.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.setLabel(name, text, color=pg.mkColor(colour).name(), **{"font-size": "10pt"})
 
         legend = plot.addLegend(labelTextColor=INK, brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen(200, 200, 200))

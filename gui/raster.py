@@ -79,6 +79,7 @@ class ImageTiles(pg.GraphicsObject):
         self.update()
 
     def paint(self, painter: QtGui.QPainter, *args) -> None:
+        painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, False)
         for rect, image in zip(self._rects, self._images, strict=False):
             painter.drawImage(rect, image)
 
