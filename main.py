@@ -26,6 +26,11 @@ import tempfile
 from pathlib import Path
 from typing import NoReturn
 
+# Every matrix here is small, so BLAS threads only add hand-offs, and with another busy process
+# on the machine a descheduled one stalls the call: the window's frame took 3× longer.  OpenBLAS
+# reads this when NumPy loads it, so it must come before the import.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 
 from core import (
