@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF, pyqtSignal
 from PyQt6.QtGui import QColor, QFont
-from PyQt6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem, QWidget
+from PyQt6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem, QWidget
 
 from core.field import Bounds, Field
 from gui.palette import CLASS_COLOURS, MISCLASSIFIED, diverging_colormap
@@ -44,36 +44,35 @@ def contour_segments(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: 
 
     Returns x and y of line segments as consecutive point pairs (for a curve
     with ``connect="pairs"``).  Crossings are linearly interpolated along cell
-    edges; a saddle cell is resolved by the mean of its four corners.
+    edges; a saddle cell is resolved by the mean of its four corners.  Only
+    the crossing test runs over the whole grid: the interpolation runs over
+    the few hundred cells the contour passes, not all ten thousand.
     """
     above = values > level
-    with np.errstate(all="ignore"):  # edges without a crossing divide by zero; they are never used
-        # Crossing positions on horizontal edges (i, j)-(i+1, j) and vertical edges (i, j)-(i, j+1).
-        t_h = (level - values[:-1, :]) / (values[1:, :] - values[:-1, :])
-        t_v = (level - values[:, :-1]) / (values[:, 1:] - values[:, :-1])
-        hx = xs[:-1, None] + t_h * np.diff(xs)[:, None]  # (nx-1, ny)
-        vy = ys[None, :-1] + t_v * np.diff(ys)[None, :]  # (nx, ny-1)
-    cross_h = above[:-1, :] != above[1:, :]
-    cross_v = above[:, :-1] != above[:, 1:]
+    cross_h = above[:-1, :] != above[1:, :]  # edge (i, j)-(i+1, j) crosses
+    cross_v = above[:, :-1] != above[:, 1:]  # edge (i, j)-(i, j+1) crosses
     # Each cell's edges in the order bottom, right, top, left.
-    cross = np.stack([cross_h[:, :-1], cross_v[1:, :], cross_h[:, 1:], cross_v[:-1, :]], axis=-1)
-    count = cross.sum(axis=-1)
-    cells = count > 0
-    if not cells.any():
+    edges = (cross_h[:, :-1], cross_v[1:, :], cross_h[:, 1:], cross_v[:-1, :])
+    ii, jj = np.nonzero(edges[0] | edges[1] | edges[2] | edges[3])
+    if not len(ii):
         return np.empty(0), np.empty(0)
-    ii, jj = np.nonzero(cells)
-    px = np.stack([hx[ii, jj], xs[ii + 1], hx[ii, jj + 1], xs[ii]], axis=-1)  # (k, 4)
-    py = np.stack([ys[jj], vy[ii + 1, jj], ys[jj + 1], vy[ii, jj]], axis=-1)
-    crossed, n_crossed = cross[ii, jj], count[ii, jj]
+    crossed = np.column_stack([edge[ii, jj] for edge in edges])  # (k, 4)
+    v00, v10, v11, v01 = values[ii, jj], values[ii + 1, jj], values[ii + 1, jj + 1], values[ii, jj + 1]
+    x0, x1, y0, y1 = xs[ii], xs[ii + 1], ys[jj], ys[jj + 1]
+    with np.errstate(all="ignore"):  # edges without a crossing divide by zero; they are never used
+        bottom, top = x0 + (level - v00) / (v10 - v00) * (x1 - x0), x0 + (level - v01) / (v11 - v01) * (x1 - x0)
+        right, left = y0 + (level - v10) / (v11 - v10) * (y1 - y0), y0 + (level - v00) / (v01 - v00) * (y1 - y0)
+    px = np.column_stack([bottom, x1, top, x0])
+    py = np.column_stack([y0, right, y1, left])
+    n_crossed = crossed.sum(axis=1)
     # Two crossings: one segment joining them, in edge order.
     two = n_crossed == 2
     x_parts, y_parts = [px[two][crossed[two]]], [py[two][crossed[two]]]
     # Four crossings (saddle): two segments cutting off the corners unlike the centre.
     four = n_crossed == 4
     if four.any():
-        i4, j4 = ii[four], jj[four]
-        corners = values[i4, j4] + values[i4 + 1, j4] + values[i4 + 1, j4 + 1] + values[i4, j4 + 1]
-        joined = (corners / 4.0 > level) == above[i4, j4]  # centre like the bottom-left corner
+        corners = v00[four] + v10[four] + v11[four] + v01[four]
+        joined = (corners / 4.0 > level) == above[ii[four], jj[four]]  # centre like the bottom-left corner
         order = np.where(joined[:, None], [0, 1, 2, 3], [0, 3, 1, 2])
         x_parts.append(np.take_along_axis(px[four], order, axis=1).ravel())
         y_parts.append(np.take_along_axis(py[four], order, axis=1).ravel())
@@ -120,7 +119,10 @@ class BoundaryView(pg.PlotWidget):
         self._image = ImageTiles()
         lut = washed_lut()
         self._palette = packed_colours(np.vstack([lut, lut[-1]]))  # values are finite when drawn: see _render
-        self._contour = pg.PlotCurveItem(pen=pg.mkPen(INK, width=2.5), connect="pairs", antialias=True)
+        # A plain path item: pyqtgraph's curve re-derives its bounds in Python several times a paint.
+        self._contour = QGraphicsPathItem()
+        self._contour.setPen(pg.mkPen(INK, width=2.5))
+        self._contour_xy = (np.empty(0), np.empty(0))
         self.class_points = [
             pg.ScatterPlotItem(pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(colour)) for colour in CLASS_COLOURS
         ]
@@ -244,8 +246,7 @@ class BoundaryView(pg.PlotWidget):
     @property
     def contour(self) -> tuple[np.ndarray, np.ndarray]:
         """The drawn contour segments as x, y point pairs."""
-        x, y = self._contour.getData()
-        return (np.empty(0), np.empty(0)) if x is None else (x, y)
+        return self._contour_xy
 
     @property
     def misclassified(self) -> np.ndarray:
@@ -293,7 +294,8 @@ class BoundaryView(pg.PlotWidget):
         self._image.set_pixels(colour_pixels(image.T[None], levels[0], levels[1], self._palette))
         self._level = level
         padded = np.pad(values, 1, mode="edge")
-        self._contour.setData(*contour_segments(padded, self._edge_xs, self._edge_ys, level))
+        x, y = self._contour_xy = contour_segments(padded, self._edge_xs, self._edge_ys, level)
+        self._contour.setPath(pg.arrayToQPath(x, y, connect="pairs", finiteCheck=False))
 
         if len(self._predictions) == len(self._X):
             misclassified = (self._predictions > THRESHOLD) != self._labels

@@ -19,6 +19,7 @@ overlapping lines are slow to paint and say nothing a person can read.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
 from PyQt6.QtCore import pyqtSignal
 
-from core.field import Field, grid
+from core.field import Bounds, Field, grid
 from core.network import flat_views, split_layer, validate_sizes
 from core.snapshot import Snapshot
 from gui.diagram_items import LEVELS, MAX_WIDTH, NAN_RGBA, Dots, EdgeItem, NodeSquares, Styles
@@ -127,9 +128,13 @@ def map_levels(maps: np.ndarray, snapshot: Snapshot, output: bool) -> np.ndarray
     return np.column_stack([-peak, peak])
 
 
-def input_maps(field: Field, step: int) -> tuple[np.ndarray, np.ndarray]:
-    """x1 and x2 over the plane (ramps) and their levels, symmetric like every other signed map."""
-    xs, ys, _ = grid(field.bounds, field.resolution)
+@functools.lru_cache(maxsize=4)
+def input_maps(bounds: Bounds, resolution: int, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """x1 and x2 over the plane (ramps) and their levels, symmetric like every other signed map.
+
+    The same every frame of a data set, hence cached; callers only read them.
+    """
+    xs, ys, _ = grid(bounds, resolution)
     xs, ys = xs[::step], ys[::step]
     maps = np.stack([np.repeat(xs[:, None], len(ys), axis=1), np.repeat(ys[None, :], len(xs), axis=0)])
     peak = np.abs(maps).max(axis=(1, 2))
@@ -434,16 +439,14 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
     def _show_thumbnails(self, snapshot: Snapshot, field: Field) -> None:
         step = max(1, math.ceil(field.resolution / THUMBNAIL_PIXELS))
         depth = len(self._layout.sizes) - 1
-        columns = {0: input_maps(field, step)}
+        columns = {0: input_maps(field.bounds, field.resolution, step)}
         for column in sorted({thumb.column for thumb in self._thumbnails} - {0}):
             maps = field.maps[column - 1][:, ::step, ::step]
             columns[column] = (maps, map_levels(maps, snapshot, column == depth))
-        pixels = []
-        for maps, levels in columns.values():  # columns in order, as the thumbnails are
-            rows_y = maps.transpose(0, 2, 1)  # an image's rows run along x2
-            pixels.append(colour_pixels(rows_y, levels[:, :1, None], levels[:, 1:, None], self._palette))
-        if self._thumbnails:
-            self._tiles.set_pixels(np.concatenate(pixels))
+        # Columns in order, as the thumbnails are; an image's rows run along x2.
+        maps = np.concatenate([maps.transpose(0, 2, 1) for maps, _ in columns.values()])
+        levels = np.concatenate([levels for _, levels in columns.values()])
+        self._tiles.set_pixels(colour_pixels(maps, levels[:, :1, None], levels[:, 1:, None], self._palette))
         for thumb in self._thumbnails:
             maps, levels = columns[thumb.column]
             thumb.values, thumb.levels = maps[thumb.unit], (float(levels[thumb.unit, 0]), float(levels[thumb.unit, 1]))

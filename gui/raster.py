@@ -53,35 +53,42 @@ class ImageTiles(pg.GraphicsObject):
 
     ``set_pixels`` takes (tiles, rows, columns) RGB32 pixels, row 0 at the
     rectangle's low-y edge (the bottom in a y-up plot), column 0 at its
-    low-x edge.
+    low-x edge.  The tiles are one image, stacked, drawn piece by piece:
+    a QImage per tile per frame cost more than drawing them.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._rects: list[QtCore.QRectF] = []
-        self._images: list[QtGui.QImage] = []
+        self._sources: list[QtCore.QRectF] = []
+        self._atlas: QtGui.QImage | None = None
         self._bounds = QtCore.QRectF()
 
     def set_rects(self, rects: list[QtCore.QRectF]) -> None:
         """Where the tiles go; pixels for as many tiles must follow."""
         self.prepareGeometryChange()
-        self._rects, self._images = list(rects), []
+        self._rects, self._sources, self._atlas = list(rects), [], None
         self._bounds = QtCore.QRectF()
         for rect in self._rects:
             self._bounds = self._bounds.united(rect)
         self.update()
 
     def set_pixels(self, pixels: np.ndarray) -> None:
-        if len(pixels) != len(self._rects):
-            raise ValueError(f"{len(pixels)} images for {len(self._rects)} tiles")
-        pixels = np.ascontiguousarray(pixels, dtype=np.uint32)
-        self._images = [pg.functions.ndarray_to_qimage(tile, QtGui.QImage.Format.Format_RGB32) for tile in pixels]
+        tiles, rows, columns = pixels.shape
+        if tiles != len(self._rects):
+            raise ValueError(f"{tiles} images for {len(self._rects)} tiles")
+        atlas = np.ascontiguousarray(pixels, dtype=np.uint32).reshape(tiles * rows, columns)
+        self._atlas = pg.functions.ndarray_to_qimage(atlas, QtGui.QImage.Format.Format_RGB32)
+        if len(self._sources) != tiles or (tiles and self._sources[0].size() != QtCore.QSizeF(columns, rows)):
+            self._sources = [QtCore.QRectF(0, tile * rows, columns, rows) for tile in range(tiles)]
         self.update()
 
     def paint(self, painter: QtGui.QPainter, *args) -> None:
+        if self._atlas is None:
+            return
         painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, False)
-        for rect, image in zip(self._rects, self._images, strict=False):
-            painter.drawImage(rect, image)
+        for rect, source in zip(self._rects, self._sources, strict=True):
+            painter.drawImage(rect, self._atlas, source)
 
     def boundingRect(self) -> QtCore.QRectF:
         return self._bounds

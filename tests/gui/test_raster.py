@@ -63,3 +63,18 @@ def test_pixel_rows_run_up_the_y_axis_and_columns_along_x(plot):
     assert colour_at(3.5, 0.5) == (0, 0, 200) and colour_at(3.5, 1.5) == (200, 0, 0)  # the second tile: rows flipped
     with pytest.raises(ValueError, match="3 images for 2 tiles"):
         tiles.set_pixels(np.zeros((3, 2, 2), dtype=np.uint32))
+
+
+def test_tiles_take_new_shapes_and_none(plot):
+    tiles = ImageTiles()
+    plot.addItem(tiles)
+    tiles.set_rects([QtCore.QRectF(0, 0, 1, 1)])
+    for side in (1, 3, 2):  # the map resolution changes with the data set's field
+        tiles.set_pixels(np.full((1, side, side), 0xFF00C800, dtype=np.uint32))
+        plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        shot = plot.grab().toImage()
+        centre = plot.mapFromScene(plot.getPlotItem().getViewBox().mapViewToScene(QtCore.QPointF(0.5, 0.5)))
+        assert shot.pixelColor(centre).getRgb()[:3] == (0, 200, 0)
+    tiles.set_rects([])
+    tiles.set_pixels(np.zeros((0, 2, 2), dtype=np.uint32))
+    plot.grab()  # paints nothing, and does not fail
