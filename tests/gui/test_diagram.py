@@ -80,6 +80,20 @@ def test_edge_widths_grow_with_the_magnitude_and_the_strongest_is_widest(diagram
     assert widths[np.argmax(magnitude)] == widths.max() > widths[np.argmin(magnitude)]
 
 
+@pytest.mark.parametrize("animating", [False, True])
+def test_the_strongest_edges_are_painted_in_their_colour(diagram, animating):
+    snapshot = Settings(init="xavier").build().snapshot()
+    diagram.show_snapshot(snapshot, None)
+    diagram.set_animating(animating)  # plain lines while training runs, smooth and cached when paused
+    magnitude = np.abs(edge_values(snapshot.weights, snapshot.sizes))
+    shot = diagram.grab().toImage()
+    for edge in np.argsort(magnitude)[-3:]:
+        expected = diagram.edge_colours()[edge].astype(int)
+        along = np.linspace(0.15, 0.85, 8)  # a crossing line may cover a stretch, never most of it
+        drawn = [shot.pixelColor(diagram.edge_position(int(edge), float(t))).getRgb() for t in along]
+        assert sum(np.abs(np.subtract(colour, expected)).max() <= 3 for colour in drawn) >= 5
+
+
 def test_gradient_lens_colours_by_the_gradient_signs(diagram, trained):
     snapshot, field = trained
     diagram.show_snapshot(snapshot, field)
