@@ -55,6 +55,8 @@ SATURATED = (200, 30, 45)  # marks of saturated / dead units
 SATURATION_SHOWN = 0.05  # shares below this are not marked
 FOCUS_FILL = (255, 221, 87, 70)  # the walk-through's current layer
 OUTLINE, CROWDED_OUTLINE = (90, 90, 90), (175, 175, 175)  # node outlines; tiny squares need a light one
+# Text is re-laid out on every paint, and the labels border the nodes that change every frame: copy it instead.
+CACHED = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 
 def fmt(value: float, digits: int = 3) -> str:
@@ -162,6 +164,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         self._view.disableAutoRange()
         self._legend = QtWidgets.QGraphicsTextItem(self._view)  # in view pixels, wraps to the width
         self._legend.setZValue(100)
+        self._legend.setCacheMode(CACHED)
         self._legend_html = ""
         colours = diverging_colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
         self._palette = packed_colours(np.vstack([colours, NAN_RGBA[:3]]))  # non-finite pixels last
@@ -359,6 +362,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
                       f"<span style='color:#666666'>{units}</span></div>")
         label.textItem.setTextWidth(label.textItem.boundingRect().width())  # lets the lines centre
         label.setPos(column * COLUMN_GAP, top)
+        label.textItem.setCacheMode(CACHED)
         self._keep(label, 30)
 
     def _add_thumbnails(self, column: int) -> None:

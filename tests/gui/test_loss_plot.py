@@ -7,7 +7,7 @@ import pyqtgraph as pg
 import pytest
 
 from core import Settings
-from gui.loss_plot import LOG_FLOOR, MAX_POINTS, LossPlot, peak_decimate
+from gui.loss_plot import LOG_FLOOR, MAX_POINTS, LossPlot, peak_decimate, without_flat_runs
 
 
 @pytest.fixture
@@ -42,8 +42,8 @@ def test_curves_hold_the_history(plot):
     np.testing.assert_array_equal(x, epochs)
     np.testing.assert_array_equal(y, loss)
     x, y = curve_data(plot.accuracy_curve)
-    np.testing.assert_array_equal(x, epochs)
-    np.testing.assert_allclose(y, 100 * accuracy)  # percent
+    assert x[0] == 1 and x[-1] == 500
+    np.testing.assert_allclose(np.interp(epochs, x, y), 100 * accuracy)  # percent, through every epoch
     assert plot.accuracy_view.viewRange()[1] == pytest.approx([0, 100], abs=3)
     assert plot.marker.value() == 500
 
@@ -97,7 +97,10 @@ def test_log_mode_with_zero_and_nan(plot, qtbot):
         plot.show_history(epochs, loss, accuracy, current_epoch=100)
         x, y = curve_data(plot.loss_curve)
         assert len(x) == 98 and 21 not in x and 31 not in x  # non-finite epochs dropped
-        assert len(curve_data(plot.accuracy_curve)[0]) == 99
+        x, y = curve_data(plot.accuracy_curve)
+        assert 41 not in x and np.isfinite(y).all()
+        finite = np.isfinite(accuracy)
+        np.testing.assert_allclose(np.interp(epochs[finite], x, y), 100 * accuracy[finite])
         plot.set_log(True)
         plot.repaint()
         qtbot.wait(1)
@@ -170,3 +173,23 @@ def test_renders_a_real_run(plot, tmp_path):
     assert plot.grab().save(str(tmp_path / "loss.png"))
     plot.set_log(True)
     assert plot.grab().save(str(tmp_path / "loss_log.png"))
+
+
+def test_flat_runs_lose_their_inner_points_and_the_line_stays_the_same():
+    x = np.arange(1.0, 13.0)
+    y = np.array([0.5, 0.5, 0.5, 0.6, 0.6, 0.5, 0.5, 0.5, 0.5, 0.9, 1.0, 1.0])
+    kept_x, kept_y = without_flat_runs(x, y)
+    assert kept_x.tolist() == [1, 3, 4, 5, 6, 9, 10, 11, 12]
+    np.testing.assert_array_equal(np.interp(x, kept_x, kept_y), y)  # the polyline through every epoch
+    for n in (0, 1, 2):
+        assert without_flat_runs(x[:n], y[:n])[0].tolist() == x[:n].tolist()
+
+
+def test_the_accuracy_curve_of_a_lab_run_keeps_only_its_changes(plot):
+    trainer = Settings().build()
+    trainer.train(2000)
+    history = trainer.history
+    plot.show_history(history.epochs, history.loss, history.accuracy, current_epoch=2000)
+    x, y = curve_data(plot.accuracy_curve)
+    assert len(x) < 400 and x[0] == 1 and x[-1] == 2000
+    np.testing.assert_allclose(np.interp(history.epochs, x, y), 100 * history.accuracy)
