@@ -1,9 +1,12 @@
 """Per-epoch records of a run, in growable NumPy arrays.
 
 Each epoch stores its loss and accuracy and the squared norms of the
-gradient, the update and the weights of every layer: three squarings and one
-matrix product with a layer-indicator matrix, written straight into the
-history row.  Norms and the update ratio ‖Δθ‖/‖θ‖ are derived from those
+gradient, the update and the weights of every layer.  The trainer keeps those
+three vectors as the rows of one (3, parameters) array, so recording them is
+two NumPy calls: one squaring of the whole array and one matrix product with
+a layer-indicator matrix, written straight into the history row.  On these
+tiny arrays a call costs the same whatever its size, so the count is what
+matters.  Norms and the update ratio ‖Δθ‖/‖θ‖ are derived from the squares
 when asked for, not per epoch.
 Entry ``i`` belongs to epoch ``i + 1``: epoch e is the e-th update, and its
 loss and accuracy are measured on the forward pass of that epoch, before the
@@ -49,16 +52,18 @@ class History:
     def record_with_norms(
         self, loss: float, accuracy: float, grad: np.ndarray, update: np.ndarray, weights: np.ndarray
     ) -> None:
+        """Loss, accuracy and the per-layer squared norms of three separate vectors."""
+        self.record_vectors(loss, accuracy, np.stack((grad, update, weights)))
+
+    def record_vectors(self, loss: float, accuracy: float, vectors: np.ndarray) -> None:
+        """Loss, accuracy and the per-layer squared norms of ``vectors``: gradient, update and weights as rows."""
         i = self.size
         if i == len(self._loss):
             self._grow()
         self._loss[i] = loss
         self._accuracy[i] = accuracy
-        squared = self._squared
-        np.multiply(grad, grad, squared[0])
-        np.multiply(update, update, squared[1])
-        np.multiply(weights, weights, squared[2])
-        np.dot(squared, self._indicator, self._squares[i])
+        np.multiply(vectors, vectors, self._squared)
+        np.dot(self._squared, self._indicator, self._squares[i])
         self.size = i + 1
 
     def _grow(self) -> None:

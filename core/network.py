@@ -169,6 +169,20 @@ class MLP:
         """A network with the given weights in the flat [W; b] layout (no random draw)."""
         return cls(sizes, activation, output_activation, flat=flat)
 
+    def keep_weights_in(self, buffer: np.ndarray) -> None:
+        """Move the weights into ``buffer`` (a contiguous vector of ``flat``'s size) and keep them there.
+
+        The trainer holds weights, gradient and update as the rows of one
+        array, so that recording their norms squares all three in one call.
+        ``flat`` and the layer views point into ``buffer`` from now on; a
+        ``Workspace`` built before still points at the old array.
+        """
+        if buffer.shape != self.flat.shape or buffer.dtype != np.float64 or not buffer.flags.c_contiguous:
+            raise ValueError(f"expected a contiguous float64 vector of {self.flat.size} parameters")
+        buffer[...] = self.flat
+        self.flat = buffer
+        self.layers = flat_views(buffer, self.sizes)
+
     def copy(self) -> MLP:
         """An independent network with the same configuration and weights."""
         twin = MLP.from_flat(self.sizes, self.flat, self.activation, self.output_activation)
@@ -209,11 +223,12 @@ class Workspace:
     calls with every argument bound, so an epoch costs the calls and nothing
     else: Python method dispatch would cost as much as the arithmetic on
     these tiny arrays.  The lists are rebuilt when the activation or the loss
-    changes.  Gradients land in ``grad`` (flat, same layout as ``MLP.flat``).
+    changes.  Gradients land in ``grad`` (flat, same layout as ``MLP.flat``):
+    a new zeroed array, or the one given (the trainer's, see ``Trainer``).
     Callers silence overflow (``np.errstate``): see ``Sigmoid``.
     """
 
-    def __init__(self, net: MLP, n: int, loss: Loss) -> None:
+    def __init__(self, net: MLP, n: int, loss: Loss, grad: np.ndarray | None = None) -> None:
         self.net = net
         self.n = n
         sizes = net.sizes
@@ -228,7 +243,8 @@ class Workspace:
         self.back = [np.empty((s + 1, n)) for s in sizes[1:-1]]
         self.delta = [rows[:-1] for rows in self.back] + [np.empty((sizes[-1], n))]
         self.tmp = [np.empty((s, n)) for s in sizes[1:]]
-        self.grad = np.zeros_like(net.flat)  # a snapshot before the first epoch shows no gradient
+        # A snapshot before the first epoch shows no gradient: a new one starts at zero.
+        self.grad = np.zeros_like(net.flat) if grad is None else grad
         self.grad_layers = flat_views(self.grad, sizes)
         self.compile(loss)
 

@@ -3,6 +3,8 @@
 Each one writes the step it takes into ``update`` (Δθ, same layout as the
 parameters) before adding it, so the GUI can colour the diagram "by last
 update" and the history can record ‖ΔW‖/‖W‖ without recomputing anything.
+``update`` is a new array, or the one given (the trainer's, see ``Trainer``),
+zeroed either way: a new optimizer has taken no step.
 State (velocities, moments, step count) comes out of ``state()`` and goes back
 through ``load_state()`` so a snapshot can resume bit-identically.
 """
@@ -25,10 +27,11 @@ class Optimizer:
     name = ""
     label = ""
 
-    def __init__(self, size: int, lr: float) -> None:
+    def __init__(self, size: int, lr: float, *, update: np.ndarray | None = None) -> None:
         self._minus_lr = np.array(0.0)  # −lr as a 0-d array, cheaper to pass than a float (see activations.ONE)
         self.lr = validate_lr(lr)
-        self.update = np.zeros(size)
+        self.update = np.zeros(size) if update is None else update
+        self.update[...] = 0.0
 
     @property
     def lr(self) -> float:
@@ -73,8 +76,8 @@ class Momentum(Optimizer):
 
     name, label = "momentum", "Momentum"
 
-    def __init__(self, size: int, lr: float, momentum: float = 0.9) -> None:
-        super().__init__(size, lr)
+    def __init__(self, size: int, lr: float, momentum: float = 0.9, *, update: np.ndarray | None = None) -> None:
+        super().__init__(size, lr, update=update)
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {momentum}")
         self.momentum = momentum
@@ -97,8 +100,17 @@ class Adam(Optimizer):
 
     name, label = "adam", "Adam"
 
-    def __init__(self, size: int, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
-        super().__init__(size, lr)
+    def __init__(
+        self,
+        size: int,
+        lr: float,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        *,
+        update: np.ndarray | None = None,
+    ) -> None:
+        super().__init__(size, lr, update=update)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.m = np.zeros(size)
         self.v = np.zeros(size)
@@ -128,9 +140,10 @@ class Adam(Optimizer):
 OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentum, Adam)}
 
 
-def make_optimizer(name: str, size: int, lr: float) -> Optimizer:
+def make_optimizer(name: str, size: int, lr: float, update: np.ndarray | None = None) -> Optimizer:
+    """A fresh optimizer; ``update``: the array to write its steps into (zeroed), instead of a new one."""
     try:
         cls = OPTIMIZERS[name]
     except KeyError:
         raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}") from None
-    return cls(size, lr)
+    return cls(size, lr, update=update)

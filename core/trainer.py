@@ -17,6 +17,12 @@ and checkpoints in ``timeline``, from which ``snapshot_at`` rebuilds any
 past epoch exactly.  ``record=False`` keeps only loss and accuracy: for the
 command line, which shows nothing else, and for throw-away replays.
 
+Gradient, update and weights are the three rows of one array the trainer
+owns (``_vectors``): the workspace writes the gradient into row 0, the
+optimizer its step into row 1, and the network keeps its weights in row 2
+(``MLP.keep_weights_in``).  Recording an epoch then squares all three in one
+call, and a checkpoint copies them in one.
+
 Steps run under ``np.errstate(all="ignore")`` because a diverging run
 overflows by nature; the divergence check, not a warning per element, tells
 the user.
@@ -65,6 +71,8 @@ class Trainer:
         timeline: Timeline | None = None,
     ) -> None:
         self.net = net
+        self._vectors = np.zeros((3, net.flat.size))  # gradient, update, weights; zero: no epoch yet
+        net.keep_weights_in(self._vectors[2])
         self.record = record
         self.timeline: Timeline | None = None
         self.X = np.ascontiguousarray(X, dtype=np.float64)
@@ -72,17 +80,16 @@ class Trainer:
         self._positive = np.ascontiguousarray(self.y.T > 0.5)  # feature-major, as the workspace works
         self._workspaces: dict[int, Workspace] = {}
         self.set_loss(loss)
-        self._optimizer = make_optimizer(optimizer, net.flat.size, lr)
+        self._optimizer = make_optimizer(optimizer, net.flat.size, lr, self._vectors[1])
         self.set_batch_size(batch_size)
         self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.epoch = 0
         self.divergence: Divergence | None = None
         self._last_loss = math.nan
         self._last_accuracy = math.nan
-        self._full = self._workspace(len(self.X))
+        self._full = self._workspaces[len(self.X)] = Workspace(net, len(self.X), self._loss, self._vectors[0])
         self._full.load(self.X, self.y)
         self._correct = np.empty(self._positive.shape, dtype=bool)
-        self._grad = np.zeros_like(net.flat)
         self.history = History([layer.size for layer in net.layers])
         self._replica: Trainer | None = None
         self._replica_base: Snapshot | None = None  # the checkpoint the replica started from
@@ -106,7 +113,7 @@ class Trainer:
 
     def set_optimizer(self, name: str) -> None:
         """Switch optimizer, keeping the weights; its state starts fresh."""
-        self._optimizer = make_optimizer(name, self.net.flat.size, self.lr)
+        self._optimizer = make_optimizer(name, self.net.flat.size, self.lr, self._vectors[1])
         self._pin()
 
     @property
@@ -147,11 +154,11 @@ class Trainer:
     @property
     def grad(self) -> np.ndarray:
         """Gradient of the last epoch (summed over its batches)."""
-        return self._grad if self.batch_size else self._full.grad
+        return self._vectors[0]
 
     @property
     def update(self) -> np.ndarray:
-        return self._optimizer.update
+        return self._vectors[1]
 
     @property
     def last_loss(self) -> float:
@@ -170,6 +177,7 @@ class Trainer:
         """Train up to ``epochs`` epochs; stop early on divergence. Returns epochs done."""
         if self.divergence is not None:
             return 0
+        self._hold_weights()
         run = self._train_minibatch if self.batch_size else self._train_full
         timeline, done = self.timeline, 0
         with np.errstate(all="ignore"):
@@ -223,7 +231,7 @@ class Trainer:
 
     def _epoch_minibatch(self) -> None:
         order = self.rng.permutation(len(self.X))
-        grad, update, net = self._grad, self._optimizer.update, self.net
+        grad, update, net = self._vectors[0], self._vectors[1], self.net
         before = net.flat.copy()
         grad[...] = 0.0
         loss_sum = correct = 0.0
@@ -244,7 +252,7 @@ class Trainer:
         previous = self._last_loss
         self._last_loss, self._last_accuracy = loss, accuracy
         if self.record:
-            self.history.record_with_norms(loss, accuracy, self.grad, self.update, self.net.flat)
+            self.history.record_vectors(loss, accuracy, self._vectors)
         else:
             self.history.record(loss, accuracy)
         if not math.isfinite(loss):
@@ -254,8 +262,14 @@ class Trainer:
             self.divergence = Divergence(self.epoch, reason)
 
     # -- snapshots --------------------------------------------------------------
+    def _hold_weights(self) -> None:
+        """Take the network's weights back into ``_vectors`` if another trainer on it moved them."""
+        if self.net.flat.base is not self._vectors:
+            self.net.keep_weights_in(self._vectors[2])
+
     def snapshot(self) -> Snapshot:
-        net = self.net
+        self._hold_weights()
+        net, (grad, update, weights) = self.net, frozen(self._vectors)
         return Snapshot(
             epoch=self.epoch,
             loss=self._last_loss,
@@ -267,9 +281,9 @@ class Trainer:
             optimizer_name=self.optimizer,
             lr=self.lr,
             batch_size=self.batch_size,
-            weights=frozen(net.flat),
-            grad=frozen(self.grad),
-            update=frozen(self.update),
+            weights=weights,
+            grad=grad,
+            update=update,
             optimizer_state=self._optimizer.state(),
             rng_state=self.rng.bit_generator.state,
         )
@@ -281,7 +295,7 @@ class Trainer:
         self.net.activation = snapshot.activation
         self.net.output_activation = snapshot.output_activation
         self.set_loss(snapshot.loss_name)
-        self._optimizer = make_optimizer(snapshot.optimizer_name, self.net.flat.size, snapshot.lr)
+        self._optimizer = make_optimizer(snapshot.optimizer_name, self.net.flat.size, snapshot.lr, self._vectors[1])
         self._optimizer.load_state(snapshot.optimizer_state)
         self.rng.bit_generator.state = snapshot.rng_state
         self.batch_size = snapshot.batch_size

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import History, Settings
+from core import History, Settings, Trainer
 
 
 def layer_norms(pairs: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -31,6 +31,54 @@ def test_grad_norm_and_update_ratio_per_layer(optimizer):
     assert trainer.history.grad_norm.shape == (25, 4)
     np.testing.assert_allclose(trainer.history.grad_norm, expected_grad, rtol=1e-12)
     np.testing.assert_allclose(trainer.history.update_ratio, expected_ratio, rtol=1e-8)
+
+
+def assert_next_epoch_recorded_from_the_network(trainer: Trainer) -> None:
+    """One more epoch, and its history row against norms computed from the network itself.
+
+    The history squares the rows of the trainer's own [gradient; update;
+    weights] array; this checks that the network still keeps its weights
+    there, and the optimizer its steps.
+    """
+    net = trainer.net
+    before = params_copy(net)
+    expected_grad = layer_norms(net.gradients(trainer.X, trainer.y, trainer.loss))
+    trainer.step()
+    after = params_copy(net)
+    moved = layer_norms([(W1 - W0, b1 - b0) for (W0, b0), (W1, b1) in zip(before, after, strict=True)])
+    assert moved.min() > 0.0  # the weights the trainer trains are the network's
+    np.testing.assert_allclose(trainer.history.grad_norm[-1], expected_grad, rtol=1e-12)
+    np.testing.assert_allclose(trainer.history.update_ratio[-1], moved / layer_norms(after), rtol=1e-8)
+
+
+def _restore_a_past_epoch(trainer: Trainer) -> None:
+    trainer.restore(trainer.snapshot_at(23))
+
+
+def _train_a_second_trainer_on_the_same_network(trainer: Trainer) -> None:
+    Trainer(trainer.net, trainer.X, trainer.y, lr=0.3).train(3)
+
+
+@pytest.mark.parametrize(
+    "disturb",
+    [
+        pytest.param(_restore_a_past_epoch, id="restore"),
+        pytest.param(lambda t: t.snapshot_at(10), id="replay"),
+        pytest.param(lambda t: t.set_optimizer("momentum"), id="optimizer"),
+        pytest.param(lambda t: setattr(t, "lr", 0.4), id="lr"),
+        pytest.param(lambda t: t.set_activation("tanh"), id="activation"),
+        pytest.param(lambda t: t.set_loss("bce"), id="loss"),
+        pytest.param(lambda t: (t.set_batch_size(4), t.train(3), t.set_batch_size(0)), id="mini-batches"),
+        pytest.param(_train_a_second_trainer_on_the_same_network, id="second-trainer"),
+    ],
+)
+def test_norms_follow_the_network_after_a_restore_or_a_change(disturb):
+    trainer = Settings().build()
+    trainer.train(40)
+    disturb(trainer)
+    assert_next_epoch_recorded_from_the_network(trainer)
+    trainer.train(20)  # past a checkpoint
+    assert_next_epoch_recorded_from_the_network(trainer)
 
 
 def test_loss_and_accuracy_per_epoch_before_the_update():

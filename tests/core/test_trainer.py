@@ -226,6 +226,32 @@ def test_restore_then_train_is_bit_identical_to_training_straight_through(change
     assert_same_run(straight, resumed)
 
 
+def test_two_trainers_on_one_network_share_its_weights():
+    """A trainer keeps the weights in its own array; the other takes them back before it trains."""
+    first = Settings().build()
+    straight = Settings().build()
+    first.train(5)
+    second = Trainer(first.net, first.X, first.y)
+    second.train(5)
+    first.train(5)
+    straight.train(15)  # plain SGD keeps no state: the same 15 steps
+    assert np.array_equal(first.net.flat, straight.net.flat)
+    assert np.array_equal(first.snapshot().weights, straight.net.flat)
+    assert np.array_equal(second.snapshot().weights, straight.net.flat)
+
+
+@pytest.mark.parametrize("batch_sizes", [(0, 5), (5, 0)], ids=["to-mini-batches", "to-full-batch"])
+def test_a_batch_size_change_keeps_the_last_gradient_in_view(batch_sizes):
+    """The checkpoint pinned at the change shows the gradient of the epoch before it, not zeros."""
+    trainer = Settings(batch_size=batch_sizes[0]).build()
+    trainer.train(20)
+    grad = trainer.grad.copy()
+    trainer.set_batch_size(batch_sizes[1])
+    assert np.any(grad != 0.0)
+    assert np.array_equal(trainer.timeline.at_or_before(20).grad, grad)
+    assert np.array_equal(trainer.snapshot().grad, grad)
+
+
 def test_restore_brings_back_the_settings_of_the_snapshot():
     trainer = Settings().build()
     trainer.train(5)
