@@ -11,45 +11,13 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
 
+from gui.items import PixelPadded, box
 from gui.palette import diverging_rgba
 
 LEVELS = 20  # magnitude steps per sign
 MIN_WIDTH, MAX_WIDTH = 0.5, 6.0  # edge widths, px
 MIN_ALPHA = 50  # opacity of the weakest edge, out of 255
 NAN_RGBA = (150, 150, 150, 255)
-
-
-def box(points: np.ndarray) -> QtCore.QRectF:
-    """The bounding box of (k, 2) points; an empty one at the origin for none."""
-    low, high = (points.min(axis=0), points.max(axis=0)) if len(points) else (np.zeros(2), np.zeros(2))
-    return QtCore.QRectF(low[0], low[1], high[0] - low[0], high[1] - low[1])
-
-
-class PixelPadded(pg.GraphicsObject):
-    """An item in data units whose cosmetic pens reach ``reach`` screen pixels beyond its geometry.
-
-    The reach in data units is worked out when the view's transform
-    changes: Qt asks for the bounding rectangle several times a frame, and
-    pyqtgraph's ``pixelVectors`` costs about 0.1 ms a call.
-    """
-
-    def __init__(self, reach: float) -> None:
-        super().__init__()
-        self._reach = reach
-        self._margin = (0.0, 0.0)
-
-    def set_reach(self, pixels: float) -> None:
-        self._reach = pixels
-        self.viewTransformChanged()
-
-    def viewTransformChanged(self) -> None:
-        self.prepareGeometryChange()
-        x, y = self.pixelVectors()  # one screen pixel along x and y, in item units; None outside a view
-        self._margin = (0.0, 0.0) if x is None else (self._reach * x.length(), self._reach * y.length())
-
-    def padded(self, rect: QtCore.QRectF) -> QtCore.QRectF:
-        dx, dy = self._margin
-        return rect.adjusted(-dx, -dy, dx, dy)
 
 
 class Styles:

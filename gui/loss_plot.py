@@ -1,21 +1,22 @@
 """The learning curve: loss per epoch, accuracy on a right-hand axis, the current epoch marked.
 
 A run can last a million epochs, and the whole history is handed over every
-frame.  pyqtgraph's peak downsampling and clipping to the view still map,
-bound and reduce the full arrays on every frame and every paint (some 150 ms
-at a million points), so ``show_history`` first reduces a long history to at
-most ``MAX_POINTS`` by the same peak method (each block's minimum and maximum
-kept, so spikes stay visible) with two NumPy reductions; pyqtgraph then thins
-what remains to the pixels.  Pens are one pixel wide: Qt's wide antialiased
-lines cost several times more per segment.  Accuracy lives in a second
-``ViewBox`` whose x axis is linked to the loss's, fixed at 0–100 %.  Log
-mode is pyqtgraph's own, fed only finite losses clipped to a floor, so
-``log10`` never sees zero, a negative or a NaN.
+frame.  ``show_history`` reduces a long history to at most ``MAX_POINTS`` by
+peak decimation (each block's minimum and maximum kept, so spikes stay
+visible) with two NumPy reductions, and drops the inner points of flat runs;
+the curves are ``gui.items.Polyline``s that draw what they are given.
+pyqtgraph's own curves mapped, bounded, clipped and downsampled the data
+again in every paint: they cost a third of a frame.  Pens are one pixel
+wide: Qt's wide antialiased lines cost several times more per segment.
+Accuracy lives in a second ``ViewBox`` whose x axis is linked to the loss's,
+fixed at 0–100 %.  On the log scale the curve is given log10 of the losses,
+clipped to a floor so ``log10`` never sees zero, and the left axis labels
+its ticks as powers of ten.
 
 The axes do not auto-range every frame: re-ticking an axis costs more than
 drawing the curve.  The epoch axis ends at the next step (``gui.ranges``)
-above the latest epoch and the linear loss axis at the next step above the
-largest loss.
+above the latest epoch, the linear loss axis at the next step above the
+largest loss, the log axis at the whole decades around the losses.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QGraphicsItem, QWidget
 
-from gui.ranges import nice_ceiling
+from gui.items import Polyline
+from gui.ranges import decades, nice_ceiling
 
 LOSS_COLOUR = (52, 73, 94)
 ACCURACY_COLOUR = (39, 174, 96)
@@ -95,21 +97,20 @@ class LossPlot(pg.PlotWidget):
             plot.setLabel(name, text, color=pg.mkColor(colour).name(), **{"font-size": "10pt"})
 
         legend = plot.addLegend(labelTextColor=INK, brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen(200, 200, 200))
-        self.loss_curve = plot.plot(pen=pg.mkPen(LOSS_COLOUR, width=1), name="loss")
+        self.loss_curve = Polyline(pg.mkPen(LOSS_COLOUR, width=1))
+        plot.addItem(self.loss_curve)
+        legend.addItem(self.loss_curve, "loss")
         self.accuracy_view = pg.ViewBox(enableMenu=False)
         self.accuracy_view.setZValue(-1)  # under the loss view, which thus gets the mouse: drag and zoom the loss
         plot.scene().addItem(self.accuracy_view)
         plot.getAxis("right").linkToView(self.accuracy_view)
         self.accuracy_view.setXLink(plot.getViewBox())
         self.accuracy_view.setYRange(0.0, 100.0, padding=0.02)
-        self.accuracy_curve = pg.PlotDataItem(pen=pg.mkPen(ACCURACY_COLOUR, width=1))
+        self.accuracy_curve = Polyline(pg.mkPen(ACCURACY_COLOUR, width=1))
         self.accuracy_view.addItem(self.accuracy_curve)
         legend.addItem(self.accuracy_curve, "accuracy")
         # Middle right: the corners are where a falling loss starts and a rising accuracy ends.
         legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
-        for curve in (self.loss_curve, self.accuracy_curve):
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
 
         self.marker = pg.InfiniteLine(pos=0, angle=90, movable=False, pen=pg.mkPen(MARKER_COLOUR, width=1, dash=[4, 4]))
         plot.addItem(self.marker, ignoreBounds=True)
@@ -119,7 +120,7 @@ class LossPlot(pg.PlotWidget):
         self._epochs = np.empty(0)
         self._loss = np.empty(0)
         self._x_top: float | None = None
-        self._y_top: float | None = None
+        self._y_range: tuple[float, float] | None = None
         plot.getViewBox().disableAutoRange()
         self._fit_ranges()
 
@@ -134,7 +135,7 @@ class LossPlot(pg.PlotWidget):
         self._draw_loss()
         accuracy = np.asarray(accuracy, dtype=np.float64)
         epochs, accuracy = without_flat_runs(*peak_decimate(*_finite(self._epochs, accuracy)))
-        self.accuracy_curve.setData(epochs, 100.0 * accuracy)
+        self.accuracy_curve.set_data(epochs, 100.0 * accuracy)
         self.marker.setValue(current_epoch)
         self._fit_ranges()
 
@@ -146,26 +147,20 @@ class LossPlot(pg.PlotWidget):
         if x_top != self._x_top:
             self._x_top = x_top
             view.setXRange(0.0, x_top, padding=0.02)
-        if self._log:
-            view.enableAutoRange(y=True)
-            return
         finite = self._loss[np.isfinite(self._loss)]
-        y_top = nice_ceiling(float(finite.max())) if len(finite) and finite.max() > 0 else 1.0
-        if y_top != self._y_top:
-            self._y_top = y_top
-            view.setYRange(0.0, y_top, padding=0.02)
+        if self._log:
+            y_range = decades([np.maximum(finite, LOG_FLOOR)]) or (-1.0, 0.0)
+        else:
+            y_range = (0.0, nice_ceiling(float(finite.max())) if len(finite) and finite.max() > 0 else 1.0)
+        if y_range != self._y_range:
+            self._y_range = y_range
+            view.setYRange(*y_range, padding=0.02)
 
     def set_log(self, on: bool) -> None:
         """Log-scale loss axis; the accuracy axis stays linear."""
         self._log = bool(on)
-        if self._log:  # clip first: switching the mode maps the data already in the curve
-            self._draw_loss()
-        plot = self.getPlotItem()
-        plot.setLogMode(x=False, y=self._log)
-        plot.getAxis("right").setLogMode(False, False)
-        if not self._log:
-            self._draw_loss()
-        self._y_top = None  # the y range is set afresh for the new scale
+        self.getPlotItem().getAxis("left").setLogMode(False, self._log)
+        self._draw_loss()
         self._fit_ranges()
 
     @property
@@ -174,9 +169,9 @@ class LossPlot(pg.PlotWidget):
 
     def _draw_loss(self) -> None:
         epochs, loss = peak_decimate(*_finite(self._epochs, self._loss))
-        if self._log:  # after decimation: clipping commutes with min and max, and touches fewer points
-            loss = np.maximum(loss, LOG_FLOOR)
-        self.loss_curve.setData(epochs, loss)
+        if self._log:  # after decimation: clipping and log commute with min and max, and touch fewer points
+            loss = np.log10(np.maximum(loss, LOG_FLOOR))
+        self.loss_curve.set_data(epochs, loss)
 
     def _on_resized(self) -> None:
         """Keep the accuracy view on top of the loss view's rectangle."""

@@ -37,8 +37,7 @@ def click_action(qtbot, window, action):
 
 
 def curve_points(window) -> int:
-    x, _ = window.loss_plot.loss_curve.getData()
-    return 0 if x is None else len(x)
+    return len(window.loss_plot.loss_curve.data[0])
 
 
 def test_step_advances_exactly_one_epoch_and_the_curve_gains_one_point(window, qtbot):

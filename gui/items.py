@@ -1,0 +1,82 @@
+"""Light graphics items the views share: pyqtgraph's own spend most of a paint in Python.
+
+``Polyline`` is a curve for a plot whose data the caller has already reduced
+to about a point per pixel (``gui.loss_plot``): pyqtgraph's curve maps,
+bounds, clips and downsamples its data again in every paint, and re-derives
+its bounding rectangle in Python each time Qt asks, several times a frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6 import QtCore, QtGui
+
+
+def box(points: np.ndarray) -> QtCore.QRectF:
+    """The bounding box of (k, 2) points; an empty one at the origin for none."""
+    low, high = (points.min(axis=0), points.max(axis=0)) if len(points) else (np.zeros(2), np.zeros(2))
+    return QtCore.QRectF(low[0], low[1], high[0] - low[0], high[1] - low[1])
+
+
+class PixelPadded(pg.GraphicsObject):
+    """An item in data units whose cosmetic pens reach ``reach`` screen pixels beyond its geometry.
+
+    The reach in data units is worked out when the view's transform
+    changes: Qt asks for the bounding rectangle several times a frame, and
+    pyqtgraph's ``pixelVectors`` costs about 0.1 ms a call.
+    """
+
+    def __init__(self, reach: float) -> None:
+        super().__init__()
+        self._reach = reach
+        self._margin = (0.0, 0.0)
+
+    def set_reach(self, pixels: float) -> None:
+        self._reach = pixels
+        self.viewTransformChanged()
+
+    def viewTransformChanged(self) -> None:
+        self.prepareGeometryChange()
+        x, y = self.pixelVectors()  # one screen pixel along x and y, in item units; None outside a view
+        self._margin = (0.0, 0.0) if x is None else (self._reach * x.length(), self._reach * y.length())
+
+    def padded(self, rect: QtCore.QRectF) -> QtCore.QRectF:
+        dx, dy = self._margin
+        return rect.adjusted(-dx, -dy, dx, dy)
+
+
+class Polyline(PixelPadded):
+    """Points joined in order, one cosmetic pen; the path is built lazily at the next paint."""
+
+    def __init__(self, pen: QtGui.QPen) -> None:
+        super().__init__(reach=pen.widthF() / 2 + 1)
+        self.opts = {"pen": pen, "antialias": True}  # what a pyqtgraph legend reads to draw the sample
+        self._x = self._y = np.empty(0)
+        self._path: QtGui.QPainterPath | None = None
+        self._bounds = QtCore.QRectF()
+
+    @property
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points as given, in the plot's coordinates."""
+        return self._x, self._y
+
+    def set_data(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Finite points only: they are drawn as given."""
+        self.prepareGeometryChange()
+        self._x, self._y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        self._bounds = box(np.column_stack([self._x, self._y]))
+        self._path = None
+        self.update()
+
+    def paint(self, painter: QtGui.QPainter, *args) -> None:
+        if len(self._x) < 2:
+            return
+        if self._path is None:
+            self._path = pg.arrayToQPath(self._x, self._y, connect="all", finiteCheck=False)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(self.opts["pen"])
+        painter.drawPath(self._path)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self.padded(self._bounds)
