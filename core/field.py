@@ -57,12 +57,13 @@ def evaluate_field(net: MLP, bounds: Bounds, resolution: int = 100) -> Field:
     """
     _, _, points = grid(bounds, resolution)
     n = len(points)
-    inputs = np.ones((points.shape[1] + 1, n))
-    inputs[:-1] = points.T
+    inputs = np.empty((points.shape[1] + 1, n))
+    inputs[:-1], inputs[-1] = points.T, 1.0
     maps = []
     with np.errstate(all="ignore"):
         for i, layer in enumerate(net.layers):
-            outputs = np.ones((layer.shape[0] + 1, n))  # the last row is the next layer's bias input
+            outputs = np.empty((layer.shape[0] + 1, n))
+            outputs[-1] = 1.0  # the next layer's bias input
             activations = outputs[:-1]
             np.dot(layer, inputs, out=activations)
             run(net.activation_of(i).apply_ops(activations, activations, np.empty_like(activations)))
