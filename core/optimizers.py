@@ -6,7 +6,8 @@ update" and the history can record ‖ΔW‖/‖W‖ without recomputing anythin
 ``update`` is a new array, or the one given (the trainer's, see ``Trainer``),
 zeroed either way: a new optimizer has taken no step.
 State (velocities, moments, step count) comes out of ``state()`` and goes back
-through ``load_state()`` so a snapshot can resume bit-identically.
+through ``load_state()`` so a snapshot can resume bit-identically.  ``update``
+is not state: the next step overwrites it, and a snapshot keeps it anyway.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Optimizer:
         raise NotImplementedError
 
     def state(self) -> dict[str, np.ndarray | int]:
-        return {"update": self.update.copy()}
+        return {}
 
     def load_state(self, state: dict[str, np.ndarray | int]) -> None:
         for key, value in state.items():
@@ -92,7 +93,7 @@ class Momentum(Optimizer):
         params += self.velocity
 
     def state(self) -> dict[str, np.ndarray | int]:
-        return {"update": self.update.copy(), "velocity": self.velocity.copy()}
+        return {"velocity": self.velocity.copy()}
 
 
 class Adam(Optimizer):
@@ -134,7 +135,7 @@ class Adam(Optimizer):
         params += self.update
 
     def state(self) -> dict[str, np.ndarray | int]:
-        return {"update": self.update.copy(), "m": self.m.copy(), "v": self.v.copy(), "t": self.t}
+        return {"m": self.m.copy(), "v": self.v.copy(), "t": self.t}
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentum, Adam)}

@@ -37,10 +37,6 @@ class Timeline:
     def epochs(self) -> list[int]:
         return list(self._epochs)
 
-    def next_due(self, epoch: int) -> int:
-        """The next epoch after ``epoch`` at which a regular checkpoint is due."""
-        return (epoch // self.stride + 1) * self.stride
-
     def add(self, snapshot: Snapshot, pinned: bool = False) -> None:
         epoch = snapshot.epoch
         if epoch in self._snapshots:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +42,10 @@ from core.network import MLP, Workspace
 from core.optimizers import make_optimizer, validate_lr
 from core.snapshot import Snapshot, frozen
 from core.timeline import Timeline
+
+# What changes from epoch to epoch, copied: epoch, loss, accuracy, [gradient; update; weights], optimizer and
+# generator state.  A checkpoint takes one in the epoch loop and becomes a Snapshot after it (see _file_checkpoints).
+Moment = tuple[int, float, float, np.ndarray, dict[str, Any], dict[str, Any]]
 
 HALF = np.array(0.5)  # a 0-d array: see core.activations.ONE
 HALF.flags.writeable = False
@@ -93,6 +98,7 @@ class Trainer:
         self.history = History([layer.size for layer in net.layers])
         self._replica: Trainer | None = None
         self._replica_base: Snapshot | None = None  # the checkpoint the replica started from
+        self._unfiled: list[Moment] = []  # checkpoints taken during train(), not yet in the timeline
         if record:
             self.timeline = Timeline() if timeline is None else timeline
             self.timeline.add(self.snapshot(), pinned=True)
@@ -179,16 +185,11 @@ class Trainer:
             return 0
         self._hold_weights()
         run = self._train_minibatch if self.batch_size else self._train_full
-        timeline, done = self.timeline, 0
-        with np.errstate(all="ignore"):
-            while done < epochs and self.divergence is None:
-                segment = epochs - done
-                if timeline is not None:
-                    segment = min(segment, timeline.next_due(self.epoch) - self.epoch)
-                done += run(segment)
-                if timeline is not None and self.divergence is None and self.epoch % timeline.stride == 0:
-                    timeline.add(self.snapshot())
-        return done
+        try:
+            with np.errstate(all="ignore"):
+                return run(epochs)
+        finally:
+            self._file_checkpoints()
 
     def step(self) -> int:
         """Train exactly one epoch (unless diverged). Returns epochs done."""
@@ -205,7 +206,7 @@ class Trainer:
         forward, before_loss, loss_value, backward = ws._forward, ws._before_loss, ws.loss_value, ws._backward
         greater, equal, count = np.greater, np.equal, np.count_nonzero
         output, correct, positive, size = ws.output, self._correct, self._positive, self._correct.size
-        step, flat, grad = self._optimizer.step, self.net.flat, ws.grad
+        step, flat, grad, finish = self._optimizer.step, self.net.flat, ws.grad, self._finish
         for done in range(1, epochs + 1):
             for function, args in forward:
                 function(*args)
@@ -217,19 +218,17 @@ class Trainer:
             greater(output, HALF, correct)
             equal(correct, positive, correct)
             step(flat, grad)
-            self._finish(loss, count(correct) / size, ws)
-            if self.divergence is not None:
+            if finish(loss, count(correct) / size, ws):
                 return done
         return epochs
 
     def _train_minibatch(self, epochs: int) -> int:
         for done in range(1, epochs + 1):
-            self._epoch_minibatch()
-            if self.divergence is not None:
+            if self._epoch_minibatch():
                 return done
         return epochs
 
-    def _epoch_minibatch(self) -> None:
+    def _epoch_minibatch(self) -> bool:
         order = self.rng.permutation(len(self.X))
         grad, update, net = self._vectors[0], self._vectors[1], self.net
         before = net.flat.copy()
@@ -245,10 +244,16 @@ class Trainer:
             grad += ws.grad
             self._optimizer.step(net.flat, ws.grad)
         np.subtract(net.flat, before, out=update)
-        self._finish(loss_sum / len(self.X), correct / len(self.X), ws)
+        return self._finish(loss_sum / len(self.X), correct / len(self.X), ws)
 
-    def _finish(self, loss: float, accuracy: float, ws: Workspace) -> None:
-        self.epoch += 1
+    def _finish(self, loss: float, accuracy: float, ws: Workspace) -> bool:
+        """Count, record and check the epoch just trained; True if it diverged.
+
+        The checkpoint due every ``timeline.stride`` epochs is taken here, as
+        a ``Moment`` (see ``_file_checkpoints``), so ``train`` runs its epochs
+        in one loop.
+        """
+        self.epoch = epoch = self.epoch + 1
         previous = self._last_loss
         self._last_loss, self._last_accuracy = loss, accuracy
         if self.record:
@@ -256,10 +261,31 @@ class Trainer:
         else:
             self.history.record(loss, accuracy)
         if not math.isfinite(loss):
-            self.divergence = Divergence(self.epoch, "the loss is no longer a finite number")
-        elif loss >= previous and accuracy < 1.0 and np.vdot(ws.delta[-1], ws.delta[-1]) < VANISHED**2:
+            self.divergence = Divergence(epoch, "the loss is no longer a finite number")
+            return True
+        if loss >= previous and accuracy < 1.0 and np.vdot(ws.delta[-1], ws.delta[-1]) < VANISHED**2:
             reason = "every output saturated on the wrong side and its gradient vanished"
-            self.divergence = Divergence(self.epoch, reason)
+            self.divergence = Divergence(epoch, reason)
+            return True
+        timeline = self.timeline
+        if timeline is not None and epoch % timeline.stride == 0:
+            self._unfiled.append(self._moment())
+        return False
+
+    def _file_checkpoints(self) -> None:
+        """Turn the checkpoints taken during ``train`` into Snapshots in the timeline.
+
+        Built between two epochs, a Snapshot and its filing cost about twice
+        what they cost here, in a row: the epoch loop has pushed that code out
+        of the caches (benchmarks/README.md).  The settings cannot have changed
+        since (they change between ``train`` calls), and a checkpoint that the
+        timeline's thinning has meanwhile put off its stride is dropped, as it
+        would not have been taken.
+        """
+        for moment in self._unfiled:
+            if moment[0] % self.timeline.stride == 0:
+                self.timeline.add(self._snapshot_of(moment))
+        self._unfiled.clear()
 
     # -- snapshots --------------------------------------------------------------
     def _hold_weights(self) -> None:
@@ -269,11 +295,27 @@ class Trainer:
 
     def snapshot(self) -> Snapshot:
         self._hold_weights()
-        net, (grad, update, weights) = self.net, frozen(self._vectors)
+        return self._snapshot_of(self._moment())
+
+    def _moment(self) -> Moment:
+        """A copy of what changes from epoch to epoch; the rest of a snapshot can wait."""
+        return (
+            self.epoch,
+            self._last_loss,
+            self._last_accuracy,
+            frozen(self._vectors),
+            self._optimizer.state(),
+            self.rng.bit_generator.state,
+        )
+
+    def _snapshot_of(self, moment: Moment) -> Snapshot:
+        """The snapshot of ``moment``, with the current settings."""
+        epoch, loss, accuracy, (grad, update, weights), optimizer_state, rng_state = moment
+        net = self.net
         return Snapshot(
-            epoch=self.epoch,
-            loss=self._last_loss,
-            accuracy=self._last_accuracy,
+            epoch=epoch,
+            loss=loss,
+            accuracy=accuracy,
             sizes=tuple(net.sizes),
             activation=net.activation,
             output_activation=net.output_activation,
@@ -284,8 +326,8 @@ class Trainer:
             weights=weights,
             grad=grad,
             update=update,
-            optimizer_state=self._optimizer.state(),
-            rng_state=self.rng.bit_generator.state,
+            optimizer_state=optimizer_state,
+            rng_state=rng_state,
         )
 
     def restore(self, snapshot: Snapshot) -> None:
@@ -301,6 +343,7 @@ class Trainer:
         self.batch_size = snapshot.batch_size
         self.net.flat[...] = snapshot.weights
         self.grad[...] = snapshot.grad
+        self.update[...] = snapshot.update
         self.epoch = snapshot.epoch
         self._last_loss, self._last_accuracy = snapshot.loss, snapshot.accuracy
         self.divergence = None

@@ -221,6 +221,7 @@ def test_restore_then_train_is_bit_identical_to_training_straight_through(change
     resumed.restore(snapshot)
     assert resumed.epoch == 30 and len(resumed.history) == 30
     assert np.array_equal(resumed.net.flat, snapshot.weights)
+    assert np.array_equal(resumed.grad, snapshot.grad) and np.array_equal(resumed.update, snapshot.update)
     assert resumed.last_loss == snapshot.loss
     resumed.train(40)
     assert_same_run(straight, resumed)
@@ -250,6 +251,25 @@ def test_a_batch_size_change_keeps_the_last_gradient_in_view(batch_sizes):
     assert np.any(grad != 0.0)
     assert np.array_equal(trainer.timeline.at_or_before(20).grad, grad)
     assert np.array_equal(trainer.snapshot().grad, grad)
+
+
+def test_checkpoints_taken_in_an_interrupted_train_call_are_kept():
+    """Checkpoints become Snapshots when train() returns, raising or not."""
+    trainer = Settings().build()
+    calls = 0
+
+    def interrupt_at_epoch_40(*args):
+        nonlocal calls
+        calls += 1
+        if calls == 40:
+            raise KeyboardInterrupt
+        return step(*args)
+
+    step = trainer._optimizer.step
+    trainer._optimizer.step = interrupt_at_epoch_40
+    with pytest.raises(KeyboardInterrupt):
+        trainer.train(100)
+    assert trainer.epoch == 39 and trainer.timeline.epochs == [0, 16, 32]
 
 
 def test_restore_brings_back_the_settings_of_the_snapshot():
