@@ -15,9 +15,12 @@ update (as the report prints them).
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 _INITIAL_CAPACITY = 1024
+_SERIALS = itertools.count()  # tells apart the histories of successive runs
 
 
 class History:
@@ -33,6 +36,7 @@ class History:
         self._derived_cache = np.empty((0, 2, depth))
         self._derived_valid = 0
         self.size = 0
+        self._serial, self._truncations = next(_SERIALS), 0
         self._loss = np.empty(_INITIAL_CAPACITY)
         self._accuracy = np.empty(_INITIAL_CAPACITY)
         self._squares = np.full((_INITIAL_CAPACITY, 3, depth), np.nan)  # NaN: not recorded
@@ -78,6 +82,17 @@ class History:
         """Forget everything after ``epochs`` (resuming from a past epoch)."""
         self.size = min(self.size, epochs)
         self._derived_valid = min(self._derived_valid, self.size)
+        self._truncations += 1
+
+    @property
+    def revision(self) -> tuple[int, int, int]:
+        """Equal at two moments exactly when nothing recorded changed in between.
+
+        Records are only ever appended, or cut off by ``truncate``, so the
+        run, its truncations and its length say it all.  Views compare it to
+        skip redrawing a long unchanged history (scrubbing moves only a marker).
+        """
+        return self._serial, self._truncations, self.size
 
     @property
     def epochs(self) -> np.ndarray:

@@ -44,6 +44,7 @@ class Frame:
     accuracy: np.ndarray
     grad_norm: np.ndarray  # (epochs, layers)
     update_ratio: np.ndarray  # (epochs, layers)
+    history_revision: tuple[int, int, int]  # History.revision: equal frames have equal histories
     saturation: list[np.ndarray]  # per hidden layer: share of samples saturating each unit
     latest_epoch: int  # the present; snapshot.epoch < latest_epoch when looking back
     epochs_per_second: float
@@ -257,6 +258,7 @@ class TrainingLoop(QObject):
             accuracy=history.accuracy,
             grad_norm=history.grad_norm,
             update_ratio=history.update_ratio,
+            history_revision=history.revision,
             saturation=saturation(net, trainer.X),
             latest_epoch=trainer.epoch,
             epochs_per_second=self._epochs_per_second if self.running else 0.0,

@@ -380,14 +380,22 @@ class GradientPanel(QWidget):
         rows = math.ceil(depth / COLUMNS)
         self._stack.setStretchFactor(self.heat_canvas, HEAT_STRETCH + ROW_STRETCH * (rows - 1))
         self._grads = []
+        self._revision: object = None  # the new curves are empty, whatever was drawn before
 
     def show_gradients(
-        self, snapshot: Snapshot, epochs: np.ndarray, grad_norm: np.ndarray, update_ratio: np.ndarray
+        self,
+        snapshot: Snapshot,
+        epochs: np.ndarray,
+        grad_norm: np.ndarray,
+        update_ratio: np.ndarray,
+        revision: object = None,
     ) -> None:
         """Draw ``snapshot``'s gradients and the history up to now.
 
         ``epochs`` (n,), ``grad_norm`` and ``update_ratio`` (n, layers) as
         ``History`` gives them; the snapshot may be from any past epoch.
+        ``revision`` (``History.revision``): when it equals the last one drawn,
+        the history curves are left as they are and only the markers move.
         (Not ``show``: that name is ``QWidget.show``.)
         """
         if list(snapshot.sizes) != self._sizes:
@@ -395,6 +403,11 @@ class GradientPanel(QWidget):
         depth = len(self._layers)
         self._grads = snapshot.grads  # (dW (fan_in, fan_out), db (1, fan_out)) per layer
         self._draw_heatmaps()
+        for marker in self._markers:
+            marker.setValue(snapshot.epoch)
+        if revision is not None and revision == self._revision:
+            return
+        self._revision = revision
 
         epochs = np.asarray(epochs, dtype=np.float64)
         for name, values, curves in (
@@ -406,8 +419,6 @@ class GradientPanel(QWidget):
                 raise ValueError(f"{name} must have shape ({len(epochs)}, {depth}), got {values.shape}")
             for curve, (x, y) in zip(curves, log_curves(epochs, values), strict=True):
                 curve.setData(x, y)
-        for marker in self._markers:
-            marker.setValue(snapshot.epoch)
         self._fit_ranges(max(float(epochs[-1]) if len(epochs) else 0.0, snapshot.epoch))
 
     def _fit_ranges(self, last_epoch: float) -> None:

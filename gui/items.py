@@ -62,9 +62,13 @@ class Polyline(PixelPadded):
         return self._x, self._y
 
     def set_data(self, x: np.ndarray, y: np.ndarray) -> None:
-        """Finite points only: they are drawn as given."""
+        """Finite points only, drawn as given.
+
+        Copied: the caller's arrays may be views of a record that changes
+        later, and the path is built at the next paint.
+        """
         self.prepareGeometryChange()
-        self._x, self._y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        self._x, self._y = np.array(x, dtype=np.float64), np.array(y, dtype=np.float64)
         self._bounds = box(np.column_stack([self._x, self._y]))
         self._path = None
         self.update()

@@ -121,22 +121,35 @@ class LossPlot(pg.PlotWidget):
         self._loss = np.empty(0)
         self._x_top: float | None = None
         self._y_range: tuple[float, float] | None = None
+        self._revision: object = None
         plot.getViewBox().disableAutoRange()
         self._fit_ranges()
 
-    def show_history(self, epochs: np.ndarray, loss: np.ndarray, accuracy: np.ndarray, current_epoch: int) -> None:
+    def show_history(
+        self,
+        epochs: np.ndarray,
+        loss: np.ndarray,
+        accuracy: np.ndarray,
+        current_epoch: int,
+        revision: object = None,
+    ) -> None:
         """Draw the whole history and mark ``current_epoch``.
 
         One point per epoch (peak-decimated beyond ``MAX_POINTS``); ``accuracy``
         is a fraction 0..1, drawn in percent; non-finite values are left out.
+        ``revision`` (``History.revision``): when it equals the last one drawn,
+        only the marker moves.
         """
+        self.marker.setValue(current_epoch)
+        if revision is not None and revision == self._revision:
+            return
+        self._revision = revision
         self._epochs = np.asarray(epochs)
         self._loss = np.asarray(loss, dtype=np.float64)
         self._draw_loss()
         accuracy = np.asarray(accuracy, dtype=np.float64)
         epochs, accuracy = without_flat_runs(*peak_decimate(*_finite(self._epochs, accuracy)))
         self.accuracy_curve.set_data(epochs, 100.0 * accuracy)
-        self.marker.setValue(current_epoch)
         self._fit_ranges()
 
     def _fit_ranges(self) -> None:

@@ -280,9 +280,13 @@ class MainWindow(QMainWindow):
                 output_activation=snapshot.output_activation,
             )
         else:
-            self.gradients.show_gradients(snapshot, frame.epochs, frame.grad_norm, frame.update_ratio)
+            self.gradients.show_gradients(
+                snapshot, frame.epochs, frame.grad_norm, frame.update_ratio, frame.history_revision
+            )
         if self.lower_tabs.currentWidget() is self.loss_plot:
-            self.loss_plot.show_history(frame.epochs, frame.loss, frame.accuracy, snapshot.epoch)
+            self.loss_plot.show_history(
+                frame.epochs, frame.loss, frame.accuracy, snapshot.epoch, frame.history_revision
+            )
         elif self._walk_sample is not None:
             self._show_walk(frame)
 

@@ -154,3 +154,19 @@ def test_norms_asked_for_while_training_stay_right():
     polled.restore(snapshot)
     polled.train(600)
     assert np.array_equal(polled.history.grad_norm, once.history.grad_norm)
+
+
+def test_revision_changes_exactly_when_the_records_do():
+    trainer = Settings().build()
+    history = trainer.history
+    start = history.revision
+    assert history.revision == start  # asking changes nothing
+    trainer.train(5)
+    grown = history.revision
+    assert grown != start
+    history.truncate(3)
+    cut = history.revision
+    assert cut != grown
+    trainer.train(2)  # back to five records, but not the same ones
+    assert history.revision not in (grown, cut)
+    assert Settings().build().history.revision != start  # another run's history, even at the same length

@@ -191,3 +191,15 @@ def test_the_accuracy_curve_of_a_lab_run_keeps_only_its_changes(plot):
     x, y = curve_data(plot.accuracy_curve)
     assert len(x) < 400 and x[0] == 1 and x[-1] == 2000
     np.testing.assert_allclose(np.interp(history.epochs, x, y), 100 * history.accuracy)
+
+
+def test_an_unchanged_revision_moves_only_the_marker(plot):
+    epochs, loss, accuracy = history(300)
+    plot.show_history(epochs, loss, accuracy, current_epoch=300, revision=(1, 0, 300))
+    plot.show_history(epochs, 2 * loss, accuracy, current_epoch=120, revision=(1, 0, 300))  # a scrub
+    assert plot.marker.value() == 120
+    np.testing.assert_array_equal(curve_data(plot.loss_curve)[1], loss)  # the curves were left alone
+    plot.show_history(epochs, 2 * loss, accuracy, current_epoch=300, revision=(1, 1, 300))  # cut off and regrown
+    np.testing.assert_array_equal(curve_data(plot.loss_curve)[1], 2 * loss)
+    plot.show_history(epochs, loss, accuracy, current_epoch=300)  # no revision: always drawn
+    np.testing.assert_array_equal(curve_data(plot.loss_curve)[1], loss)

@@ -144,8 +144,26 @@ def test_scrubbing_shows_exactly_the_recorded_epoch(window, qtbot):
     twin.show_snapshot(reference.snapshot())
     np.testing.assert_array_equal(window.diagram.edge_colours(), twin.edge_colours())
     assert window.resume_button.isEnabled()
+    window.lower_tabs.setCurrentIndex(1)  # the loss plot misses the frames from here until it is back
     qtbot.mouseClick(window.resume_button, Qt.MouseButton.LeftButton)
     assert window.loop.trainer.epoch == 640 and not window.resume_button.isEnabled()
+    edit = window.panel.lr.edit  # a different run from here on: the curve must show it, not the forgotten one
+    edit.selectAll()
+    qtbot.keyClicks(edit, "0.5")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    window.loop.set_epochs_per_tick(860)
+    window.loop.tick()
+    assert window.loop.trainer.epoch == 1500
+    window.lower_tabs.setCurrentIndex(0)
+    x, y = window.loss_plot.loss_curve.data
+    np.testing.assert_array_equal(y[x == 1500], window.loop.trainer.history.loss[-1:])
+    assert y[x == 1500][0] != reference_loss_at(1500)
+
+
+def reference_loss_at(epoch: int) -> float:
+    reference = LAB_PRESET.build()
+    reference.train(epoch)
+    return float(reference.history.loss[-1])
 
 
 def test_lens_switch_recolours_the_diagram(window, qtbot):
