@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QSignalBlocker, Qt
-from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.network import validate_sizes
 from core.snapshot import Snapshot
@@ -141,12 +141,18 @@ def unit_ticks(count: int, most: int) -> list[list[tuple[float, str]]]:
 
 
 def _style_axes(plot: pg.PlotItem, left_width: int) -> None:
-    """Dark ink, no "(x0.001)" prefixes, and a fixed left axis width so stacked plots line up."""
+    """Dark ink, no "(x0.001)" prefixes, and a fixed left axis width so stacked plots line up.
+
+    Axes are painted from Qt's item cache: their inward ticks and grid lines
+    overlap the plot, so each frame's new heatmap or moved marker had all
+    seventeen of them replay their labels, a third of the panel's frame.
+    """
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
         axis.setPen(pg.mkPen(INK))
         axis.setTextPen(pg.mkPen(INK))
         axis.enableAutoSIPrefix(False)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     plot.getAxis("left").setWidth(left_width)
 
 
@@ -279,6 +285,7 @@ class GradientPanel(QWidget):
             values=(-1.0, 1.0), colorMap=diverging_colormap(), interactive=False, width=10, colorMapMenu=False
         )
         self._colour_bar.axis.setWidth(52)  # room for "-4.3e-4"
+        self._colour_bar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         for name in ("left", "right"):
             axis = self._colour_bar.getAxis(name)
             axis.setTextPen(pg.mkPen(INK))
@@ -372,6 +379,8 @@ class GradientPanel(QWidget):
                 # Width 1: a wider pen makes Qt rasterise thick polylines, ten times slower.
                 curve = pg.PlotDataItem(pen=pg.mkPen(layer_colour(layer), width=1), name=f"layer {layer}")
                 plot.addItem(curve)  # takes the plot's downsampling and clipping
+                # The marker moves over unchanged curves when scrubbing: copy them rather than stroke them again.
+                curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 curves.append(curve)
         self._legend.clear()
         for layer, curve in enumerate(self._norm_curves, start=1):

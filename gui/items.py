@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6 import QtCore, QtGui
+from PyQt6 import QtCore, QtGui, QtWidgets
 
 
 def box(points: np.ndarray) -> QtCore.QRectF:
@@ -47,10 +47,15 @@ class PixelPadded(pg.GraphicsObject):
 
 
 class Polyline(PixelPadded):
-    """Points joined in order, one cosmetic pen; the path is built lazily at the next paint."""
+    """Points joined in order, one cosmetic pen; the path is built lazily at the next paint.
+
+    Painted from Qt's item cache: a marker moving over an unchanged curve
+    (scrubbing) then costs a copy, not a new stroke of every point.
+    """
 
     def __init__(self, pen: QtGui.QPen) -> None:
         super().__init__(reach=pen.widthF() / 2 + 1)
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.opts = {"pen": pen, "antialias": True}  # what a pyqtgraph legend reads to draw the sample
         self._x = self._y = np.empty(0)
         self._path: QtGui.QPainterPath | None = None
