@@ -19,16 +19,27 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, QSignalBlocker, Qt
-from PyQt6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PyQt6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
+from PyQt6.QtGui import QColor, QFont
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QGraphicsItem,
+    QGraphicsSimpleTextItem,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.network import validate_sizes
 from core.snapshot import Snapshot
 from gui.palette import diverging_colormap, diverging_rgba
 from gui.ranges import decades, nice_ceiling
+from gui.raster import ImageTiles, colour_pixels, packed_colours
 
 INK = (33, 37, 41)
-MISSING = (110, 110, 110)  # behind the heatmaps: non-finite cells are transparent, so they show this grey
+MISSING = (110, 110, 110)  # the colour of non-finite cells
+HEAT_PALETTE = packed_colours(np.vstack([diverging_colormap().getLookupTable(0.0, 1.0, 256, alpha=False), MISSING]))
 GUIDE = (120, 120, 120)
 HEALTHY_RATIO = 1e-3  # the usual rule of thumb for ‖ΔW‖/‖W‖ per step
 COLUMNS = 4  # heatmaps per row before wrapping into a grid
@@ -43,6 +54,7 @@ MAX_BINS = 2048  # history points per curve beyond which blocks are reduced to t
 MAX_TICKS = (4, 8)  # unit ticks on the short vertical and the wider horizontal axis before thinning them out
 # Colour-blind-safe qualitative colours (Tableau 10 minus the palette's orange and blue): they must not be
 # mistaken for the sign colours of the heatmaps.  Layer l's curves and its heatmap title share a colour.
+NORM_WIDEST = "‖∇‖ = 8.8e-88"  # a norm (never negative) is never wider: the space its title keeps for it
 LAYER_COLOURS = (
     (225, 87, 89),
     (89, 161, 79),
@@ -101,7 +113,7 @@ def log_curves(epochs: np.ndarray, values: np.ndarray) -> list[tuple[np.ndarray,
 
 
 def finite_or_nan(values: np.ndarray) -> np.ndarray:
-    """A float copy with ±inf turned into NaN, which the heatmap leaves transparent (grey)."""
+    """A float copy with ±inf turned into NaN, which the heatmap draws grey."""
     array = np.array(values, dtype=np.float64)
     array[~np.isfinite(array)] = np.nan
     return array
@@ -153,6 +165,8 @@ def _style_axes(plot: pg.PlotItem, left_width: int) -> None:
         axis.setTextPen(pg.mkPen(INK))
         axis.enableAutoSIPrefix(False)
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    for name in ("right", "top"):  # hidden, yet they re-laid out their (empty) label's HTML at every range change
+        plot.getAxis(name).enableAutoSIPrefix(False)
     plot.getAxis("left").setWidth(left_width)
 
 
@@ -187,7 +201,6 @@ class LayerView:
         heat = self.heat
         _freeze(heat)
         _style_axes(heat, LAYER_AXIS_WIDTH)
-        heat.getViewBox().setBackgroundColor(MISSING)
         heat.invertY(True)  # row 0 (the first source unit) on top, as the matrix is printed
         heat.setRange(xRange=(0, self.fan_out), yRange=(0, self.fan_in), padding=0)
         heat.disableAutoRange()
@@ -195,10 +208,21 @@ class LayerView:
         heat.getAxis("bottom").setTicks(unit_ticks(self.fan_out, MAX_TICKS[1]))
         heat.getAxis("bottom").setStyle(showValues=False)
         heat.setLabel("left", f"from {source}", **LABEL_STYLE)
-        self.image = pg.ImageItem(axisOrder="row-major")  # image[i, j]: row i → y, column j → x
-        self.image.setColorMap(diverging_colormap())
-        self.image.setImage(np.zeros((self.fan_in, self.fan_out)), levels=(-1.0, 1.0), autoLevels=False)
-        self.image.setRect(0, 0, self.fan_out, self.fan_in)  # once: later images have the same shape
+        # Two lines: a title's text width is its plot's minimum width, and the output layer is one column wide.
+        # The second line, the norm, changes every frame; as HTML its new width re-laid out the whole panel
+        # (a third of its frame).  So the HTML keeps a blank line as wide as any norm, and a plain text item
+        # on it shows the number.
+        colour = layer_colour(layer)
+        heat.setTitle(f'Layer {layer}<br><span style="font-size: 8pt; color: transparent">{NORM_WIDEST}</span>',
+                      color=colour, size="9pt")
+        self._norm_text = QGraphicsSimpleTextItem(heat.titleLabel)
+        font = QFont()
+        font.setPointSizeF(8.0)
+        self._norm_text.setFont(font)
+        self._norm_text.setBrush(QColor(*colour))
+        heat.titleLabel.geometryChanged.connect(self._place_norm)
+        self.image = ImageTiles()  # pixel row i → source unit i (on top: the axis is inverted), column j → target j
+        self.image.set_rects([QRectF(0, 0, self.fan_out, self.fan_in)])
         heat.addItem(self.image)
 
         bars_plot = self.bars_plot
@@ -217,14 +241,13 @@ class LayerView:
         self.db = np.zeros(self.fan_out)
         self.heights = np.zeros(self.fan_out)
         self.levels = (-1.0, 1.0)
-        self.title = ""
         self.bar_range = 0.0
 
     def draw(self, dW: np.ndarray, db: np.ndarray, scale: float, norm: float) -> None:
         """Show one epoch's gradient on a colour scale of ±``scale``."""
         self.dW, self.db = finite_or_nan(dW), finite_or_nan(db).ravel()
         self.levels = (-scale, scale)
-        self.image.setImage(self.dW, levels=self.levels, autoLevels=False)
+        self.image.set_pixels(colour_pixels(self.dW[None], -scale, scale, HEAT_PALETTE))
         # Clipped to the visible range: a bar of 1e308 overflows pyqtgraph's bounding-box arithmetic.
         self.heights = np.clip(np.nan_to_num(self.db, nan=0.0), -scale, scale)
         self.bars.setOpts(height=self.heights, brushes=[pg.mkBrush(*c) for c in diverging_rgba(self.heights, scale)])
@@ -232,15 +255,23 @@ class LayerView:
         if bar_range != self.bar_range:  # in steps: re-ticking the axis every frame costs more than the bars
             self.bar_range = bar_range
             self.bars_plot.setYRange(-bar_range, bar_range, padding=0.05)
-        title = f"Layer {self.layer}  ‖∇‖ = {norm:.1e}"
-        if title == self.title:  # re-laying out the HTML title is a third of this method's time
-            return
-        self.title = title
-        # Two lines: a title's text width is its plot's minimum width, and the output layer is one column wide.
-        first, second = title.split("  ")
-        self.heat.setTitle(
-            f'{first}<br><span style="font-size: 8pt">{second}</span>', color=layer_colour(self.layer), size="9pt"
-        )
+        text = f"‖∇‖ = {norm:.1e}"
+        if text != self._norm_text.text():
+            self._norm_text.setText(text)
+            self._place_norm()
+
+    @property
+    def title(self) -> str:
+        """Both lines of the title as drawn, on one line."""
+        return f"Layer {self.layer}  {self._norm_text.text()}"
+
+    def _place_norm(self) -> None:
+        """Centre the norm on the title's blank second line."""
+        label = self.heat.titleLabel
+        lines = label.mapRectFromItem(label.item, label.item.boundingRect())
+        margin = label.item.document().documentMargin()
+        text = self._norm_text.boundingRect()
+        self._norm_text.setPos(lines.center().x() - text.width() / 2, lines.bottom() - margin - text.height())
 
     def readout(self, scene_pos: QPointF) -> str | None:
         """``dW[l][i, j] = …`` or ``db[l][j] = …`` for the cell or bar under ``scene_pos``, else None."""
@@ -285,6 +316,7 @@ class GradientPanel(QWidget):
             values=(-1.0, 1.0), colorMap=diverging_colormap(), interactive=False, width=10, colorMapMenu=False
         )
         self._colour_bar.axis.setWidth(52)  # room for "-4.3e-4"
+        self._bar_scale, self._bar_text = 1.0, None
         self._colour_bar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         for name in ("left", "right"):
             axis = self._colour_bar.getAxis(name)
@@ -456,7 +488,7 @@ class GradientPanel(QWidget):
     @property
     def images(self) -> list[np.ndarray]:
         """The array each layer's heatmap shows: dW (fan_in, fan_out), non-finite entries as NaN."""
-        return [view.image.image for view in self._layers]
+        return [view.dW for view in self._layers]
 
     @property
     def heatmap_plots(self) -> list[pg.PlotItem]:
@@ -480,7 +512,8 @@ class GradientPanel(QWidget):
 
     @property
     def colour_bar_range(self) -> tuple[float, float]:
-        return tuple(self._colour_bar.levels())
+        """The values the colour bar's ends stand for."""
+        return -self._bar_scale, self._bar_scale
 
     @property
     def titles(self) -> list[str]:
@@ -515,13 +548,17 @@ class GradientPanel(QWidget):
             with np.errstate(over="ignore", invalid="ignore"):
                 norm = math.sqrt(float(np.sum(dW * dW) + np.sum(db * db)))
             view.draw(dW, db, scale, norm)
-        scale = common if shared else 1.0
-        label = f"∂E/∂w, all layers: ±{compact(scale)}" if shared else "÷ each layer's max |∂E/∂w|"
-        self._colour_bar.setLevels((-scale, scale))
-        # Compact labels at ±half: a label at the very end would stick out of the axis, which drops it.
-        half = scale / 2
-        self._colour_bar.axis.setTicks([[(-half, compact(-half)), (0.0, "0"), (half, compact(half))]])
-        self._colour_bar.getAxis("left").setLabel(label, **LABEL_STYLE)
+        self._bar_scale = common if shared else 1.0
+        label = f"∂E/∂w, all layers: ±{compact(self._bar_scale)}" if shared else "÷ each layer's max |∂E/∂w|"
+        # The bar stays at ±1 and its labels name the scale: a bar whose range follows the gradient re-ticked
+        # and re-labelled its axis every frame.  Compact labels at ±½: one at the very end would stick out of
+        # the axis, which drops it.
+        half = self._bar_scale / 2
+        text = ([(-0.5, compact(-half)), (0.0, "0"), (0.5, compact(half))], label)
+        if text != self._bar_text:
+            self._bar_text = text
+            self._colour_bar.axis.setTicks([text[0]])
+            self._colour_bar.getAxis("left").setLabel(label, **LABEL_STYLE)
         self._update_readout()
 
     def _on_shared_toggled(self, _checked: bool) -> None:
