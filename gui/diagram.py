@@ -33,6 +33,7 @@ from core.field import Bounds, Field, grid
 from core.network import flat_views, split_layer, validate_sizes
 from core.snapshot import Snapshot
 from gui.diagram_items import LEVELS, MAX_WIDTH, NAN_RGBA, Dots, EdgeItem, NodeSquares, Styles
+from gui.items import repaint_in_one_box
 from gui.palette import diverging_colormap, diverging_rgba
 from gui.raster import ImageTiles, colour_pixels, packed_colours
 
@@ -159,6 +160,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setBackground("w")
+        repaint_in_one_box(self)
         self.ci.setContentsMargins(4, 4, 4, 4)
         self._view = self.addViewBox(row=0, col=0, lockAspect=True, enableMouse=False, enableMenu=False)
         self._view.disableAutoRange()

@@ -33,6 +33,7 @@ from PyQt6.QtWidgets import (
 
 from core.network import validate_sizes
 from core.snapshot import Snapshot
+from gui.items import repaint_in_one_box
 from gui.palette import diverging_colormap, diverging_rgba
 from gui.ranges import decades, nice_ceiling
 from gui.raster import ImageTiles, colour_pixels, packed_colours
@@ -308,6 +309,7 @@ class GradientPanel(QWidget):
         bar.addWidget(self._readout)
 
         self.heat_canvas = pg.GraphicsLayoutWidget()
+        repaint_in_one_box(self.heat_canvas)
         self.heat_canvas.setBackground("w")
         self.heat_canvas.ci.setContentsMargins(2, 2, 2, 2)  # seven layers and the colour bar need the pixels
         self.heat_canvas.ci.layout.setHorizontalSpacing(4)
@@ -324,6 +326,7 @@ class GradientPanel(QWidget):
             axis.setPen(pg.mkPen(INK))
 
         self.history_canvas = pg.GraphicsLayoutWidget()
+        repaint_in_one_box(self.history_canvas)
         self.history_canvas.setBackground("w")
         # The legend gets its own row above the plots: inside, it would hide the curves' latest epochs.
         self._legend = pg.LegendItem(labelTextColor=INK, labelTextSize="8pt", horSpacing=14, verSpacing=-8)

