@@ -9,6 +9,7 @@ unless a display is set).  Figures, medians of ``--repeats`` samples:
   building the frame (the field of every neuron on a 100×100 grid,
   predictions, saturation), then the views' update and painting the window,
   each timed; every sample draws new weights, as a person stepping sees;
+* the same frame sent again (how this was measured before: less work than a Step);
 * live: the lab preset (XOR, 20 000 epochs) played through the QTimer at
   ``--speed`` epochs per frame: wall time, frames per second, epochs per second;
 * scrub: show a random past epoch (replayed from the nearest checkpoint) and paint.
@@ -90,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     report("Step: build the frame (100×100 field, predictions)", build)
     report("Step: update the views and paint them", redraw)
     report("Step: full redraw (both)", total, "≤ 8 ms")
+
+    def same_frame() -> None:
+        loop.emit_frame()
+        app.processEvents()
+
+    report("the same frame sent again", timed(same_frame, args.repeats))
 
     def redraw_frame() -> None:
         loop.trainer.train(1)
