@@ -10,9 +10,10 @@ output over the input plane.  (W, b) are read from the snapshot's flat arrays
 through ``core.network``'s layer views, the layout ``MLP.flat`` documents.
 
 Edges are quantized to ``LEVELS`` magnitudes per sign and drawn as one
-QPainterPath per level, weakest first: a 2-64-64-…-1 net has 20 000 lines,
-and a pen per line (``pg.GraphItem``'s per-edge pens) costs a frame; a few
-dozen paths cost a millisecond and look the same.  Beyond ``EDGE_BUDGET``
+``drawLines`` call per level, weakest first (``gui.diagram_items``): a
+2-64-64-…-1 net has 20 000 lines, and a pen per line (``pg.GraphItem``'s
+per-edge pens) costs a frame; a few dozen calls cost a millisecond and look
+the same.  Beyond ``EDGE_BUDGET``
 edges only the strongest are drawn (the legend says so): thousands of
 overlapping lines are slow to paint and say nothing a person can read.
 """
@@ -135,13 +136,15 @@ def map_levels(maps: np.ndarray, snapshot: Snapshot, output: bool) -> np.ndarray
 def input_maps(bounds: Bounds, resolution: int, step: int) -> tuple[np.ndarray, np.ndarray]:
     """x1 and x2 over the plane (ramps) and their levels, symmetric like every other signed map.
 
-    The same every frame of a data set, hence cached; callers only read them.
+    The same every frame of a data set, hence cached, and read-only so no caller can change the cache.
     """
     xs, ys, _ = grid(bounds, resolution)
     xs, ys = xs[::step], ys[::step]
     maps = np.stack([np.repeat(xs[:, None], len(ys), axis=1), np.repeat(ys[None, :], len(xs), axis=0)])
     peak = np.abs(maps).max(axis=(1, 2))
-    return maps, np.column_stack([-peak, peak])
+    levels = np.column_stack([-peak, peak])
+    maps.flags.writeable = levels.flags.writeable = False
+    return maps, levels
 
 
 class NetworkDiagram(pg.GraphicsLayoutWidget):

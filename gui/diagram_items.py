@@ -1,4 +1,4 @@
-"""The diagram's painted items: edges as one path per style, node squares as one call per style.
+"""The diagram's painted items: edges, node squares and saturation dots, one draw call per style.
 
 ``NetworkDiagram`` restyles these every frame; each skips its repaint when
 the quantized styles did not change, which is most frames of a slow or

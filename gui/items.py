@@ -1,9 +1,11 @@
-"""Light graphics items the views share: pyqtgraph's own spend most of a paint in Python.
+"""Light graphics items and a painting setting the views share: pyqtgraph's items spend most of a paint in Python.
 
-``Polyline`` is a curve for a plot whose data the caller has already reduced
-to about a point per pixel (``gui.loss_plot``): pyqtgraph's curve maps,
-bounds, clips and downsamples its data again in every paint, and re-derives
-its bounding rectangle in Python each time Qt asks, several times a frame.
+``PixelPadded`` is the base of items drawn in data units with pens measured
+in pixels.  ``Polyline`` is a curve for a plot whose data the caller has
+already reduced to about a point per pixel (``gui.loss_plot``): pyqtgraph's
+curve maps, bounds, clips and downsamples its data again in every paint,
+and re-derives its bounding rectangle in Python each time Qt asks, several
+times a frame.  ``repaint_in_one_box`` is how every view repaints.
 """
 
 from __future__ import annotations

@@ -43,8 +43,8 @@ def colour_pixels(
         np.clip(t, 0, top + 0.5, out=t)
         if np.isfinite(t.sum()):
             return palette[t.astype(np.intp)]
-        t[~np.isfinite(values)] = top + 1  # grey; any other non-finite t is a finite value past the levels
-        t[~np.isfinite(t)] = top
+        t[~np.isfinite(values)] = top + 1  # the non-finite colour
+        t[~np.isfinite(t)] = top  # a NaN left by degenerate levels (high == low)
         return palette[t.astype(np.intp)]
 
 
@@ -74,6 +74,7 @@ class ImageTiles(pg.GraphicsObject):
         self.update()
 
     def set_pixels(self, pixels: np.ndarray) -> None:
+        """One image per tile, in the order of ``set_rects``."""
         tiles, rows, columns = pixels.shape
         if tiles != len(self._rects):
             raise ValueError(f"{tiles} images for {len(self._rects)} tiles")
