@@ -33,8 +33,8 @@ from PyQt6.QtWidgets import (
 
 from core.network import validate_sizes
 from core.snapshot import Snapshot
-from gui.items import repaint_in_one_box
-from gui.palette import diverging_colormap, diverging_rgba
+from gui.items import Bars, repaint_in_one_box
+from gui.palette import diverging_colormap
 from gui.ranges import decades, nice_ceiling
 from gui.raster import ImageTiles, colour_pixels, packed_colours
 
@@ -55,6 +55,7 @@ MAX_BINS = 2048  # history points per curve beyond which blocks are reduced to t
 MAX_TICKS = (4, 8)  # unit ticks on the short vertical and the wider horizontal axis before thinning them out
 # Colour-blind-safe qualitative colours (Tableau 10 minus the palette's orange and blue): they must not be
 # mistaken for the sign colours of the heatmaps.  Layer l's curves and its heatmap title share a colour.
+BAR_BRUSHES = [pg.mkBrush(*colour) for colour in diverging_colormap().getLookupTable(0.0, 1.0, 65, alpha=False)]
 NORM_WIDEST = "‖∇‖ = 8.8e-88"  # a norm (never negative) is never wider: the space its title keeps for it
 LAYER_COLOURS = (
     (225, 87, 89),
@@ -234,15 +235,17 @@ class LayerView:
         bars_plot.getAxis("left").setTicks([[(0.0, "db")]])
         bars_plot.setLabel("bottom", f"to {target}", **LABEL_STYLE)
         bars_plot.addItem(pg.InfiniteLine(pos=0.0, angle=0, pen=pg.mkPen(GUIDE, width=1)))
-        self.bars = pg.BarGraphItem(x=np.arange(self.fan_out) + 0.5, height=np.zeros(self.fan_out), width=0.8)
+        # Bars in units of the colour scale, on a fixed ±1 axis: an axis following the gradient's size
+        # re-ticked at every scrub step, and the axis shows no numbers, only "db".
+        self.bars = Bars(self.fan_out, pg.mkPen(INK))
         bars_plot.addItem(self.bars)
+        bars_plot.setYRange(-1.0, 1.0, padding=0.05)
         bars_plot.disableAutoRange()
 
         self.dW = np.zeros((self.fan_in, self.fan_out))
         self.db = np.zeros(self.fan_out)
         self.heights = np.zeros(self.fan_out)
         self.levels = (-1.0, 1.0)
-        self.bar_range = 0.0
 
     def draw(self, dW: np.ndarray, db: np.ndarray, scale: float, norm: float) -> None:
         """Show one epoch's gradient on a colour scale of ±``scale``."""
@@ -251,11 +254,8 @@ class LayerView:
         self.image.set_pixels(colour_pixels(self.dW[None], -scale, scale, HEAT_PALETTE))
         # Clipped to the visible range: a bar of 1e308 overflows pyqtgraph's bounding-box arithmetic.
         self.heights = np.clip(np.nan_to_num(self.db, nan=0.0), -scale, scale)
-        self.bars.setOpts(height=self.heights, brushes=[pg.mkBrush(*c) for c in diverging_rgba(self.heights, scale)])
-        bar_range = nice_ceiling(scale) if scale > 0 else 1.0
-        if bar_range != self.bar_range:  # in steps: re-ticking the axis every frame costs more than the bars
-            self.bar_range = bar_range
-            self.bars_plot.setYRange(-bar_range, bar_range, padding=0.05)
+        shades = np.rint((self.heights / scale + 1.0) * ((len(BAR_BRUSHES) - 1) / 2)).astype(np.intp)
+        self.bars.set_bars(self.heights / scale, [BAR_BRUSHES[shade] for shade in shades.tolist()])
         text = f"‖∇‖ = {norm:.1e}"
         if text != self._norm_text.text():
             self._norm_text.setText(text)
@@ -506,7 +506,7 @@ class GradientPanel(QWidget):
     @property
     def bar_heights(self) -> list[np.ndarray]:
         """Each layer's drawn db bars (fan_out,): non-finite entries as 0, clipped to the colour scale."""
-        return [np.asarray(view.bars.opts["height"]) for view in self._layers]
+        return [view.heights for view in self._layers]
 
     @property
     def levels(self) -> list[tuple[float, float]]:

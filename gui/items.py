@@ -102,3 +102,42 @@ def repaint_in_one_box(view: QtWidgets.QGraphicsView) -> None:
     box (a Step's redraw took about 2 ms less).
     """
     view.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
+
+
+class Bars(pg.GraphicsObject):
+    """Bars of width ``width`` centred at x = 0.5, 1.5, …, from 0 to their heights; one ``drawRects`` per brush.
+
+    pyqtgraph's bar item re-derives its bounds in Python each time Qt asks
+    for them, some twenty times a frame for three plots of bars.
+    """
+
+    def __init__(self, count: int, pen: QtGui.QPen, width: float = 0.8) -> None:
+        super().__init__()
+        self._count, self._pen, self._width = count, pen, width
+        self._groups: list[tuple[QtGui.QBrush, list[QtCore.QRectF]]] = []
+        self._bounds = QtCore.QRectF(0.0, 0.0, float(count), 0.0)
+
+    def set_bars(self, heights: np.ndarray, brushes: list[QtGui.QBrush]) -> None:
+        """Finite heights, one brush per bar."""
+        if len(heights) != self._count or len(brushes) != self._count:
+            raise ValueError(f"{len(heights)} heights and {len(brushes)} brushes for {self._count} bars")
+        self.prepareGeometryChange()
+        groups: dict[int, tuple[QtGui.QBrush, list[QtCore.QRectF]]] = {}
+        heights = np.asarray(heights, dtype=np.float64)
+        left = np.arange(self._count) + (1 - self._width) / 2
+        bottom = np.minimum(heights, 0.0)  # rectangles of positive height: a bar below zero starts at its end
+        for x, y, height, brush in zip(left.tolist(), bottom.tolist(), np.abs(heights).tolist(), brushes, strict=True):
+            groups.setdefault(id(brush), (brush, []))[1].append(QtCore.QRectF(x, y, self._width, height))
+        self._groups = list(groups.values())
+        low, high = min(0.0, float(np.min(heights, initial=0.0))), max(0.0, float(np.max(heights, initial=0.0)))
+        self._bounds = QtCore.QRectF(0.0, low, float(self._count), high - low)
+        self.update()
+
+    def paint(self, painter: QtGui.QPainter, *args) -> None:
+        painter.setPen(self._pen)
+        for brush, rects in self._groups:
+            painter.setBrush(brush)
+            painter.drawRects(rects)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._bounds.adjusted(0.0, -0.05, 0.0, 0.05)  # the outline's pixel at a bar's end

@@ -1,0 +1,53 @@
+"""The light painted items: what they draw, where, and what they keep."""
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PyQt6 import QtCore
+
+from gui.items import Bars, Polyline
+
+
+@pytest.fixture
+def plot(qtbot):
+    widget = pg.PlotWidget(background="w")
+    qtbot.addWidget(widget)
+    widget.resize(300, 300)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def colour_at(plot, shot, x: float, y: float) -> tuple[int, int, int]:
+    point = plot.mapFromScene(plot.getPlotItem().getViewBox().mapViewToScene(QtCore.QPointF(x, y)))
+    return shot.pixelColor(point).getRgb()[:3]
+
+
+def test_bars_rise_and_fall_from_zero_in_their_brushes(plot):
+    bars = Bars(3, pg.mkPen(None))
+    plot.addItem(bars)
+    red, blue = pg.mkBrush(200, 0, 0), pg.mkBrush(0, 0, 200)
+    bars.set_bars(np.array([0.5, -1.0, 0.0]), [red, blue, red])
+    plot.setRange(xRange=(0, 3), yRange=(-1, 1), padding=0)
+    shot = plot.grab().toImage()
+    assert colour_at(plot, shot, 0.5, 0.25) == (200, 0, 0)  # inside the first bar
+    assert colour_at(plot, shot, 0.5, 0.75) == (255, 255, 255)  # above its top
+    assert colour_at(plot, shot, 1.5, -0.5) == (0, 0, 200)  # the second hangs below zero
+    assert colour_at(plot, shot, 1.5, 0.25) == (255, 255, 255)
+    assert colour_at(plot, shot, 0.05, -0.5) == (255, 255, 255)  # the gap between bars
+    rect = bars.boundingRect()
+    assert rect.top() <= -1.0 and rect.bottom() >= 0.5
+    with pytest.raises(ValueError, match="2 heights and 3 brushes for 3 bars"):
+        bars.set_bars(np.zeros(2), [red] * 3)
+
+
+def test_a_polyline_keeps_a_copy_and_bounds_its_points(plot):
+    line = Polyline(pg.mkPen("k", width=1))
+    plot.addItem(line)
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([5.0, -2.0, 0.5])
+    line.set_data(x, y)
+    y[0] = 99.0  # the caller's record changes later
+    np.testing.assert_array_equal(line.data[1], [5.0, -2.0, 0.5])
+    rect = line.boundingRect()
+    assert rect.left() <= 1 and rect.right() >= 3 and rect.top() <= -2 and rect.bottom() >= 5
+    assert line.opts["pen"].color().name() == "#000000"  # what a legend draws its sample with
