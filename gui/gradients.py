@@ -318,7 +318,9 @@ class GradientPanel(QWidget):
             values=(-1.0, 1.0), colorMap=diverging_colormap(), interactive=False, width=10, colorMapMenu=False
         )
         self._colour_bar.axis.setWidth(52)  # room for "-4.3e-4"
-        self._bar_scale, self._bar_text = 1.0, None
+        self._colour_bar.axis.setStyle(hideOverlappingLabels=False)  # the end values sit at the bar's very ends
+        self._colour_bar.setContentsMargins(0, 8, 0, 8)  # room for half a line of them beyond the ends
+        self._bar_scale, self._bar_ticks, self._bar_shared = 1.0, None, None
         self._colour_bar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         for name in ("left", "right"):
             axis = self._colour_bar.getAxis(name)
@@ -551,16 +553,16 @@ class GradientPanel(QWidget):
             with np.errstate(over="ignore", invalid="ignore"):
                 norm = math.sqrt(float(np.sum(dW * dW) + np.sum(db * db)))
             view.draw(dW, db, scale, norm)
-        self._bar_scale = common if shared else 1.0
-        label = f"∂E/∂w, all layers: ±{compact(self._bar_scale)}" if shared else "÷ each layer's max |∂E/∂w|"
-        # The bar stays at ±1 and its labels name the scale: a bar whose range follows the gradient re-ticked
-        # and re-labelled its axis every frame.  Compact labels at ±½: one at the very end would stick out of
-        # the axis, which drops it.
-        half = self._bar_scale / 2
-        text = ([(-0.5, compact(-half)), (0.0, "0"), (0.5, compact(half))], label)
-        if text != self._bar_text:
-            self._bar_text = text
-            self._colour_bar.axis.setTicks([text[0]])
+        self._bar_scale = scale = common if shared else 1.0
+        # The bar stays at ±1 and its tick labels name the scale: a bar whose range followed the gradient
+        # re-ticked its axis every frame, and a label naming the scale re-laid out its HTML.
+        ticks = [(-1.0, compact(-scale)), (0.0, "0"), (1.0, compact(scale))]
+        if ticks != self._bar_ticks:
+            self._bar_ticks = ticks
+            self._colour_bar.axis.setTicks([ticks])
+        if shared != self._bar_shared:
+            self._bar_shared = shared
+            label = "∂E/∂w, all layers" if shared else "÷ each layer's max |∂E/∂w|"
             self._colour_bar.getAxis("left").setLabel(label, **LABEL_STYLE)
         self._update_readout()
 
