@@ -15,10 +15,10 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF, pyqtSignal
 from PyQt6.QtGui import QColor, QFont
-from PyQt6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem, QWidget
+from PyQt6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem, QWidget
 
 from core.field import Bounds, Field
-from gui.items import repaint_in_one_box
+from gui.items import paint_axis_from_cache, paint_from_cache, repaint_in_one_box
 from gui.palette import CLASS_COLOURS, MISCLASSIFIED, diverging_colormap
 from gui.raster import ImageTiles, colour_pixels, packed_colours
 
@@ -100,8 +100,7 @@ class BoundaryView(pg.PlotWidget):
             axis = plot.getAxis(name)
             axis.setPen(pg.mkPen(INK))
             axis.setTextPen(pg.mkPen(INK))
-            # Its inward ticks overlap the heatmap, so every frame repainted its labels: copy them instead.
-            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            paint_axis_from_cache(axis)  # its inward ticks overlap the heatmap
         plot.setAspectLocked(True)
         plot.setMouseEnabled(x=False, y=False)
         plot.setMenuEnabled(False)
@@ -129,11 +128,10 @@ class BoundaryView(pg.PlotWidget):
             pg.ScatterPlotItem(pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(colour)) for colour in CLASS_COLOURS
         ]
         self.error_marks = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(MISCLASSIFIED, width=2), brush=None)
-        self.error_marks.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # changes far less than the map
         self.selection = pg.ScatterPlotItem(symbol="s", pen=pg.mkPen(INK, width=2.5), brush=None)
         for item in self.class_points:
             item.sigClicked.connect(self._on_points_clicked)
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # still data over a new heatmap
+        paint_from_cache(*self.class_points, self.error_marks)  # they change far less often than the heatmap
         items = [self._image, self._contour, *self.class_points, self.error_marks, self.selection]
         for z, item in enumerate(items):
             item.setZValue(z)

@@ -34,7 +34,7 @@ from core.field import Bounds, Field, grid
 from core.network import flat_views, split_layer, validate_sizes
 from core.snapshot import Snapshot
 from gui.diagram_items import LEVELS, MAX_WIDTH, NAN_RGBA, Dots, EdgeItem, NodeSquares, Styles
-from gui.items import repaint_in_one_box
+from gui.items import paint_from_cache, repaint_in_one_box
 from gui.palette import diverging_colormap, diverging_rgba
 from gui.raster import ImageTiles, colour_pixels, packed_colours
 
@@ -57,8 +57,6 @@ SATURATED = (200, 30, 45)  # marks of saturated / dead units
 SATURATION_SHOWN = 0.05  # shares below this are not marked
 FOCUS_FILL = (255, 221, 87, 70)  # the walk-through's current layer
 OUTLINE, CROWDED_OUTLINE = (90, 90, 90), (175, 175, 175)  # node outlines; tiny squares need a light one
-# Text is re-laid out on every paint, and the labels border the nodes that change every frame: copy it instead.
-CACHED = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 
 def fmt(value: float, digits: int = 3) -> str:
@@ -169,7 +167,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         self._view.disableAutoRange()
         self._legend = QtWidgets.QGraphicsTextItem(self._view)  # in view pixels, wraps to the width
         self._legend.setZValue(100)
-        self._legend.setCacheMode(CACHED)
+        paint_from_cache(self._legend)
         self._legend_html = ""
         colours = diverging_colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
         self._palette = packed_colours(np.vstack([colours, NAN_RGBA[:3]]))  # non-finite pixels last
@@ -367,7 +365,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
                       f"<span style='color:#666666'>{units}</span></div>")
         label.textItem.setTextWidth(label.textItem.boundingRect().width())  # lets the lines centre
         label.setPos(column * COLUMN_GAP, top)
-        label.textItem.setCacheMode(CACHED)
+        paint_from_cache(label.textItem)  # it borders the nodes, which change every frame
         self._keep(label, 30)
 
     def _add_thumbnails(self, column: int) -> None:

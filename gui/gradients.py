@@ -23,7 +23,6 @@ from PyQt6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
 from PyQt6.QtGui import QColor, QFont
 from PyQt6.QtWidgets import (
     QCheckBox,
-    QGraphicsItem,
     QGraphicsSimpleTextItem,
     QHBoxLayout,
     QLabel,
@@ -33,7 +32,7 @@ from PyQt6.QtWidgets import (
 
 from core.network import validate_sizes
 from core.snapshot import Snapshot
-from gui.items import Bars, repaint_in_one_box
+from gui.items import Bars, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
 from gui.palette import diverging_colormap
 from gui.ranges import decades, nice_ceiling
 from gui.raster import ImageTiles, colour_pixels, packed_colours
@@ -166,7 +165,7 @@ def _style_axes(plot: pg.PlotItem, left_width: int) -> None:
         axis.setPen(pg.mkPen(INK))
         axis.setTextPen(pg.mkPen(INK))
         axis.enableAutoSIPrefix(False)
-        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        paint_axis_from_cache(axis)
     for name in ("right", "top"):  # hidden, yet they re-laid out their (empty) label's HTML at every range change
         plot.getAxis(name).enableAutoSIPrefix(False)
     plot.getAxis("left").setWidth(left_width)
@@ -223,6 +222,7 @@ class LayerView:
         self._norm_text.setFont(font)
         self._norm_text.setBrush(QColor(*colour))
         heat.titleLabel.geometryChanged.connect(self._place_norm)
+        paint_from_cache(heat.titleLabel.item)
         self.image = ImageTiles()  # pixel row i → source unit i (on top: the axis is inverted), column j → target j
         self.image.set_rects([QRectF(0, 0, self.fan_out, self.fan_in)])
         heat.addItem(self.image)
@@ -321,7 +321,7 @@ class GradientPanel(QWidget):
         self._colour_bar.axis.setStyle(hideOverlappingLabels=False)  # the end values sit at the bar's very ends
         self._colour_bar.setContentsMargins(0, 8, 0, 8)  # room for half a line of them beyond the ends
         self._bar_scale, self._bar_ticks, self._bar_shared = 1.0, None, None
-        self._colour_bar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        paint_axis_from_cache(self._colour_bar.axis)
         for name in ("left", "right"):
             axis = self._colour_bar.getAxis(name)
             axis.setTextPen(pg.mkPen(INK))
@@ -417,12 +417,13 @@ class GradientPanel(QWidget):
                 curve = pg.PlotDataItem(pen=pg.mkPen(layer_colour(layer), width=1), name=f"layer {layer}")
                 plot.addItem(curve)  # takes the plot's downsampling and clipping
                 # The marker moves over unchanged curves when scrubbing: copy them rather than stroke them again.
-                curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                paint_from_cache(curve.curve)
                 curves.append(curve)
         self._legend.clear()
         for layer, curve in enumerate(self._norm_curves, start=1):
             self._legend.addItem(curve, f"layer {layer}")
         self._legend.setColumnCount(min(depth, LEGEND_COLUMNS))
+        paint_from_cache(*(label.item for _, label in self._legend.items))
         rows = math.ceil(depth / COLUMNS)
         self._stack.setStretchFactor(self.heat_canvas, HEAT_STRETCH + ROW_STRETCH * (rows - 1))
         self._grads = []

@@ -57,7 +57,7 @@ class Polyline(PixelPadded):
 
     def __init__(self, pen: QtGui.QPen) -> None:
         super().__init__(reach=pen.widthF() / 2 + 1)
-        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        paint_from_cache(self)
         self.opts = {"pen": pen, "antialias": True}  # what a pyqtgraph legend reads to draw the sample
         self._x = self._y = np.empty(0)
         self._path: QtGui.QPainterPath | None = None
@@ -91,6 +91,24 @@ class Polyline(PixelPadded):
 
     def boundingRect(self) -> QtCore.QRectF:
         return self.padded(self._bounds)
+
+
+def paint_from_cache(*items: QtWidgets.QGraphicsItem) -> None:
+    """Let Qt keep a picture of each item and copy it until the item itself changes.
+
+    For what a frame rarely changes but often overlaps: axes whose inward
+    ticks or grid lines reach into a plot that changes (and their labels,
+    HTML laid out again at every paint), titles, still data points over a new
+    heatmap, curves under a moving marker.  Repainted with the rest, they
+    cost a few milliseconds a frame.
+    """
+    for item in items:
+        item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def paint_axis_from_cache(axis: pg.AxisItem) -> None:
+    """An axis and its label (a child item of its own)."""
+    paint_from_cache(axis, axis.label)
 
 
 def repaint_in_one_box(view: QtWidgets.QGraphicsView) -> None:

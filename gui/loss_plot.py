@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtWidgets import QGraphicsItem, QWidget
+from PyQt6.QtWidgets import QWidget
 
-from gui.items import Polyline, repaint_in_one_box
+from gui.items import Polyline, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
 from gui.ranges import decades, nice_ceiling
 
 LOSS_COLOUR = (52, 73, 94)
@@ -93,8 +93,7 @@ class LossPlot(pg.PlotWidget):
             axis.setPen(pg.mkPen(INK))
             axis.setTextPen(pg.mkPen(INK))
             axis.enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly, and worse on a log axis
-            # Its inward ticks overlap the curves, so every frame repainted its labels: copy them instead.
-            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            paint_axis_from_cache(axis)  # its inward ticks overlap the curves
             plot.setLabel(name, text, color=pg.mkColor(colour).name(), **{"font-size": "10pt"})
 
         legend = plot.addLegend(labelTextColor=INK, brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen(200, 200, 200))
@@ -112,6 +111,7 @@ class LossPlot(pg.PlotWidget):
         legend.addItem(self.accuracy_curve, "accuracy")
         # Middle right: the corners are where a falling loss starts and a rising accuracy ends.
         legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
+        paint_from_cache(*(label.item for _, label in legend.items))  # over the curves, which change every frame
 
         self.marker = pg.InfiniteLine(pos=0, angle=90, movable=False, pen=pg.mkPen(MARKER_COLOUR, width=1, dash=[4, 4]))
         plot.addItem(self.marker, ignoreBounds=True)
