@@ -23,9 +23,11 @@ from PyQt6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
 from PyQt6.QtGui import QColor, QFont
 from PyQt6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QGraphicsSimpleTextItem,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -42,10 +44,10 @@ MISSING = (110, 110, 110)  # the colour of non-finite cells
 HEAT_PALETTE = packed_colours(np.vstack([diverging_colormap().getLookupTable(0.0, 1.0, 256, alpha=False), MISSING]))
 GUIDE = (120, 120, 120)
 HEALTHY_RATIO = 1e-3  # the usual rule of thumb for ‖ΔW‖/‖W‖ per step
-COLUMNS = 4  # heatmaps per row before wrapping into a grid
+COLUMNS = 3  # heatmaps per row before wrapping: three fit the default window, more rows scroll
 LEGEND_COLUMNS = 4
 HEAT_STRETCH, HISTORY_STRETCH = 5, 6  # vertical shares of the heatmaps and the history plots
-ROW_STRETCH = 2  # added to the heatmaps' share per extra row of them
+ROW_MIN_HEIGHT = 170  # px per row of heatmaps with their bars: below it, unit labels overlap; the panel scrolls
 LAYER_AXIS_WIDTH = 40  # px; the heatmap and the bars under it must share it to share their x scale
 HISTORY_AXIS_WIDTH = 56
 LABEL_STYLE = {"font-size": "8pt"}
@@ -374,7 +376,13 @@ class GradientPanel(QWidget):
         self._stack.setContentsMargins(0, 0, 0, 0)
         self._stack.setSpacing(2)
         self._stack.addLayout(bar)
-        self._stack.addWidget(self.heat_canvas, HEAT_STRETCH)
+        # Deep networks need more room than the tab has: the heatmaps then scroll, rather than squash or
+        # push the colour bar out of sight.
+        self._heat_scroll = QScrollArea()
+        self._heat_scroll.setWidgetResizable(True)
+        self._heat_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._heat_scroll.setWidget(self.heat_canvas)
+        self._stack.addWidget(self._heat_scroll, HEAT_STRETCH)
         self._stack.addWidget(self.history_canvas, HISTORY_STRETCH)
 
         self._sizes: list[int] = []
@@ -425,7 +433,8 @@ class GradientPanel(QWidget):
         self._legend.setColumnCount(min(depth, LEGEND_COLUMNS))
         paint_from_cache(*(label.item for _, label in self._legend.items))
         rows = math.ceil(depth / COLUMNS)
-        self._stack.setStretchFactor(self.heat_canvas, HEAT_STRETCH + ROW_STRETCH * (rows - 1))
+        narrowest = canvas.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()  # titles, axes and the colour bar
+        self.heat_canvas.setMinimumSize(math.ceil(narrowest), rows * ROW_MIN_HEIGHT)
         self._grads = []
         self._revision: object = None  # the new curves are empty, whatever was drawn before
 

@@ -8,7 +8,7 @@ import pytest
 from PyQt6.QtCore import QPointF, Qt
 
 from core import Settings
-from gui.gradients import MAX_BINS, GradientPanel, log_curves
+from gui.gradients import COLUMNS, MAX_BINS, ROW_MIN_HEIGHT, GradientPanel, log_curves
 
 
 @pytest.fixture
@@ -192,16 +192,21 @@ def test_no_hidden_layer_and_six_hidden_layers(panel, qtbot, hidden):
     depth = len(hidden) + 1
     assert [image.shape for image in panel.images] == list(itertools.pairwise(trainer.net.sizes))
     assert len(panel.norm_curves) == depth
+    panel.resize(540, 480)  # the tab's width in the default window
     panel.show()
     qtbot.waitExposed(panel)
     qtbot.wait(20)  # let the layout settle
     plots = panel.heatmap_plots
-    if depth > 4:  # a grid: the fifth layer sits under the first
-        first, fifth = (plot.sceneBoundingRect() for plot in (plots[0], plots[4]))
-        assert fifth.top() > first.bottom() and abs(fifth.left() - first.left()) < 1
+    if depth > COLUMNS:  # a grid: the next row's first layer sits under the first
+        first, below = (plot.sceneBoundingRect() for plot in (plots[0], plots[COLUMNS]))
+        assert below.top() > first.bottom() and abs(below.left() - first.left()) < 1
     width = panel.heat_canvas.viewport().width()
     assert all(plot.sceneBoundingRect().right() <= width for plot in plots)  # nothing cut off on the right
     assert panel._colour_bar.sceneBoundingRect().right() <= width
+    rows = -(-depth // COLUMNS)
+    assert panel.heat_canvas.height() >= rows * ROW_MIN_HEIGHT  # rows keep their room and the panel scrolls
+    assert not panel._heat_scroll.horizontalScrollBar().isVisible()
+    assert panel._heat_scroll.verticalScrollBar().isVisible() == (depth > COLUMNS)  # three rows do not fit
 
 
 def test_hovering_a_cell_reads_out_its_value(panel, qtbot):
