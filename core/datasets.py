@@ -84,10 +84,14 @@ def gaussians(n: int = 200, noise: float = 0.0, seed: Seed = 0) -> tuple[np.ndar
 
 
 def checkerboard(n: int = 200, noise: float = 0.0, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
-    """TF Playground's XOR: four quadrants, class 1 where x1·x2 ≥ 0."""
+    """TF Playground's XOR: four quadrants, class 1 where x1·x2 ≥ 0.
+
+    Points take the quadrants in turn, so that any n ≥ 2 has both classes,
+    half each (random quadrants left a small set with one class only).
+    """
     rng = _rng(seed)
-    X = rng.uniform(-5.0, 5.0, (n, 2))
-    X += np.where(X > 0, 0.3, -0.3)  # keep a gap along the axes
+    quadrants = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0], [-1.0, 1.0]])
+    X = quadrants[np.arange(n) % 4] * rng.uniform(0.3, 5.3, (n, 2))  # a gap of 0.3 along the axes
     y = (X[:, 0] * X[:, 1] >= 0).astype(np.float64).reshape(n, 1)
     X += rng.uniform(-5.0, 5.0, X.shape) * noise
     return X, y

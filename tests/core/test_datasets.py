@@ -112,7 +112,7 @@ def test_tf_sets_shapes_labels_and_determinism(name, n, seed, noise):
     assert np.array_equal(X, again[0]) and np.array_equal(y, again[1])
 
 
-@pytest.mark.parametrize("name", ["circle", "spiral", "gaussians"])
+@pytest.mark.parametrize("name", ["circle", "spiral", "gaussians", "checkerboard"])
 @FEW
 @given(n=st.integers(2, 400), seed=st.integers(0, 2**32 - 1))
 def test_structured_sets_have_both_classes_for_any_n(name, n, seed):
@@ -127,7 +127,6 @@ def test_checkerboard_quadrants_with_a_gap(n, seed):
     X, y = datasets.make_dataset("checkerboard", n, 0.0, seed)
     assert np.all(np.abs(X) >= 0.3)
     assert np.array_equal(y.ravel(), (X[:, 0] * X[:, 1] >= 0).astype(float))
-    assert set(np.unique(y)) == {0.0, 1.0}  # random quadrants: both classes once n is not tiny
 
 
 @FEW
