@@ -34,7 +34,7 @@ from PyQt6.QtWidgets import (
 
 from core.network import validate_sizes
 from core.snapshot import Snapshot
-from gui.items import Bars, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
+from gui.items import Bars, EpochMarker, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
 from gui.palette import diverging_colormap
 from gui.ranges import decades, nice_ceiling
 from gui.raster import ImageTiles, colour_pixels, packed_colours
@@ -338,10 +338,7 @@ class GradientPanel(QWidget):
         self._norm_plot = self.history_canvas.addPlot(row=1, col=0)
         self._ratio_plot = self.history_canvas.addPlot(row=2, col=0)
         self._markers = []
-        for plot, label, marker_label in (
-            (self._norm_plot, "‖∇‖", "epoch {value:.0f}"),  # the label flips to whichever side has room
-            (self._ratio_plot, "‖ΔW‖ / ‖W‖", None),
-        ):
+        for plot, label in ((self._norm_plot, "‖∇‖"), (self._ratio_plot, "‖ΔW‖ / ‖W‖")):
             _freeze(plot)
             _style_axes(plot, HISTORY_AXIS_WIDTH)
             plot.setLogMode(x=False, y=True)
@@ -351,12 +348,7 @@ class GradientPanel(QWidget):
             plot.setClipToView(True)
             plot.showGrid(x=False, y=True, alpha=0.2)
             plot.setLabel("left", label, **LABEL_STYLE)
-            marker = pg.InfiniteLine(
-                angle=90,
-                pen=pg.mkPen(INK, width=1, style=Qt.PenStyle.DashLine),
-                label=marker_label,
-                labelOpts={"position": 0.9, "color": INK},
-            )
+            marker = EpochMarker(pg.mkPen(INK, width=1, style=Qt.PenStyle.DashLine))  # the timeline names the epoch
             marker.setZValue(10)
             plot.addItem(marker, ignoreBounds=True)
             self._markers.append(marker)
@@ -460,7 +452,7 @@ class GradientPanel(QWidget):
         self._grads = snapshot.grads  # (dW (fan_in, fan_out), db (1, fan_out)) per layer
         self._draw_heatmaps()
         for marker in self._markers:
-            marker.setValue(snapshot.epoch)
+            marker.set_value(snapshot.epoch)
         if revision is not None and revision == self._revision:
             return
         self._revision = revision

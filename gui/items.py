@@ -159,3 +159,41 @@ class Bars(pg.GraphicsObject):
 
     def boundingRect(self) -> QtCore.QRectF:
         return self._bounds.adjusted(0.0, -0.05, 0.0, 0.05)  # the outline's pixel at a bar's end
+
+
+class EpochMarker(PixelPadded):
+    """A vertical line at one x across the whole view: where the epoch shown is.
+
+    pyqtgraph's ``InfiniteLine`` derives its extent from the view in Python
+    at every move and every bounds query, which made each scrub step cost
+    about a millisecond per marker; this one learns the view's range when
+    it changes and otherwise only moves.
+    """
+
+    def __init__(self, pen: QtGui.QPen) -> None:
+        super().__init__(reach=pen.widthF() / 2 + 1)
+        self._pen = pen
+        self._x = 0.0
+        self._span = (0.0, 1.0)
+
+    def value(self) -> float:
+        return self._x
+
+    def set_value(self, x: float) -> None:
+        if x != self._x:
+            self.prepareGeometryChange()
+            self._x = float(x)
+
+    def viewRangeChanged(self) -> None:
+        view = self.getViewBox()
+        if isinstance(view, pg.ViewBox):  # not a bare GraphicsView, as while being added
+            self.prepareGeometryChange()
+            self._span = tuple(view.viewRange()[1])
+
+    def paint(self, painter: QtGui.QPainter, *args) -> None:
+        painter.setPen(self._pen)
+        painter.drawLine(QtCore.QLineF(self._x, self._span[0], self._x, self._span[1]))
+
+    def boundingRect(self) -> QtCore.QRectF:
+        low, high = self._span
+        return self.padded(QtCore.QRectF(self._x, low, 0.0, high - low))

@@ -25,7 +25,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QWidget
 
-from gui.items import Polyline, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
+from gui.items import EpochMarker, Polyline, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
 from gui.ranges import decades, nice_ceiling
 
 LOSS_COLOUR = (52, 73, 94)
@@ -113,7 +113,7 @@ class LossPlot(pg.PlotWidget):
         legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
         paint_from_cache(*(label.item for _, label in legend.items))  # over the curves, which change every frame
 
-        self.marker = pg.InfiniteLine(pos=0, angle=90, movable=False, pen=pg.mkPen(MARKER_COLOUR, width=1, dash=[4, 4]))
+        self.marker = EpochMarker(pg.mkPen(MARKER_COLOUR, width=1, dash=[4, 4]))
         plot.addItem(self.marker, ignoreBounds=True)
         plot.getViewBox().sigResized.connect(self._on_resized)
 
@@ -141,7 +141,7 @@ class LossPlot(pg.PlotWidget):
         ``revision`` (``History.revision``): when it equals the last one drawn,
         only the marker moves.
         """
-        self.marker.setValue(current_epoch)
+        self.marker.set_value(current_epoch)
         if revision is not None and revision == self._revision:
             return
         self._revision = revision

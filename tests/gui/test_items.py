@@ -5,7 +5,7 @@ import pyqtgraph as pg
 import pytest
 from PyQt6 import QtCore
 
-from gui.items import Bars, Polyline
+from gui.items import Bars, EpochMarker, Polyline
 
 
 @pytest.fixture
@@ -51,3 +51,16 @@ def test_a_polyline_keeps_a_copy_and_bounds_its_points(plot):
     rect = line.boundingRect()
     assert rect.left() <= 1 and rect.right() >= 3 and rect.top() <= -2 and rect.bottom() >= 5
     assert line.opts["pen"].color().name() == "#000000"  # what a legend draws its sample with
+
+
+def test_an_epoch_marker_spans_the_view_wherever_it_moves(plot):
+    marker = EpochMarker(pg.mkPen(200, 0, 0, width=1))
+    plot.addItem(marker, ignoreBounds=True)
+    plot.setRange(xRange=(0, 100), yRange=(-3, 3), padding=0)
+    marker.set_value(40)
+    assert marker.value() == 40
+    plot.setRange(yRange=(10, 20), padding=0)  # the view moves on: the line still spans it
+    shot = plot.grab().toImage()
+    for y in (10.5, 15.0, 19.5):
+        assert colour_at(plot, shot, 40, y) == (200, 0, 0)
+    assert colour_at(plot, shot, 60, 15.0) == (255, 255, 255)
