@@ -16,6 +16,7 @@ from core.activations import run
 from core.network import MLP
 
 Bounds = tuple[float, float, float, float]  # x1_min, x1_max, x2_min, x2_max
+FACTOR_LIMIT = 300.0  # |exponent| of each factor in sigmoid_on_grid: their product stays within float64
 
 
 def domain(X: np.ndarray, margin: float = 0.1) -> Bounds:
@@ -54,8 +55,9 @@ def evaluate_field(net: MLP, bounds: Bounds, resolution: int = 100) -> Field:
     Each layer is one ``np.dot`` of its ``[Wᵀ | bᵀ]`` matrix with the previous
     activations and a row of ones, into a buffer whose rows already are that
     layer's maps, activated in place: no transposed copies, no broadcast bias.
+    A first sigmoid layer is built from its factors instead (``sigmoid_on_grid``).
     """
-    _, _, points = grid(bounds, resolution)
+    xs, ys, points = grid(bounds, resolution)
     n = len(points)
     inputs = np.empty((points.shape[1] + 1, n))
     inputs[:-1], inputs[-1] = points.T, 1.0
@@ -65,8 +67,31 @@ def evaluate_field(net: MLP, bounds: Bounds, resolution: int = 100) -> Field:
             outputs = np.empty((layer.shape[0] + 1, n))
             outputs[-1] = 1.0  # the next layer's bias input
             activations = outputs[:-1]
-            np.dot(layer, inputs, out=activations)
-            run(net.activation_of(i).apply_ops(activations, activations, np.empty_like(activations)))
-            maps.append(activations.reshape(-1, resolution, resolution))
+            cells = activations.reshape(-1, resolution, resolution)
+            factored = i == 0 and layer.shape[1] == 3 and net.activation_of(0).name == "sigmoid"
+            if not (factored and sigmoid_on_grid(layer, xs, ys, cells)):
+                np.dot(layer, inputs, out=activations)
+                run(net.activation_of(i).apply_ops(activations, activations, np.empty_like(activations)))
+            maps.append(cells)
             inputs = outputs
     return Field(bounds, resolution, maps)
+
+
+def sigmoid_on_grid(layer: np.ndarray, xs: np.ndarray, ys: np.ndarray, out: np.ndarray) -> bool:
+    """σ(w1·x1 + w2·x2 + b) on the grid into ``out`` (units, len(xs), len(ys)), from 2·resolution exponentials.
+
+    On a grid D is a row term plus a column term, so e^−D = e^−(w1·x1 + b) · e^−(w2·x2): two
+    short vectors of exponentials and one product, where the direct way takes an exponential per
+    cell (NumPy calls libm's scalar ``exp`` for float64, the largest cost of a frame).  The result
+    differs from the direct one in the last bits only.  Returns False, leaving ``out`` to the
+    caller, when a factor could overflow (or a weight is not finite): the product of e^±300
+    factors still fits a float64.
+    """
+    rows = -(np.outer(layer[:, 0], xs) + layer[:, 2:3])
+    columns = -np.outer(layer[:, 1], ys)
+    if not (np.abs(rows).max() <= FACTOR_LIMIT and np.abs(columns).max() <= FACTOR_LIMIT):
+        return False
+    np.multiply(np.exp(rows)[:, :, None], np.exp(columns)[:, None, :], out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+    return True

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core import MLP, datasets
-from core.field import domain, evaluate_field
+from core.field import domain, evaluate_field, grid, sigmoid_on_grid
 from tests.core.lab_reference import FEW
 
 
@@ -65,3 +65,37 @@ def test_a_diverged_network_evaluates_without_warnings():
         warnings.simplefilter("error")
         field = evaluate_field(net, (-1.0, 1.0, -1.0, 1.0), 20)
     assert np.all((field.output >= 0.0) & (field.output <= 1.0))
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e4])  # small weights: the factored first layer; huge: the direct one
+def test_a_sigmoid_first_layer_matches_the_network_whichever_way_it_is_computed(scale):
+    net = MLP([2, 6, 3, 1], "sigmoid", "sigmoid", init="xavier", seed=3)
+    net.params = [(W * scale, b * scale) for W, b in net.params]
+    box = (-1.3, 2.1, -0.7, 1.9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow or invalid-value warnings on either path
+        field = evaluate_field(net, box, 40)
+    _, _, points = grid(box, 40)
+    trace = net.trace(points)
+    for layer, activations in enumerate(trace.A[1:]):
+        drawn = field.maps[layer].reshape(activations.shape[1], -1)
+        np.testing.assert_allclose(drawn, activations.T, rtol=1e-13, atol=1e-15)
+
+
+def test_factors_that_could_overflow_take_the_direct_way():
+    layer = np.array([[400.0, 1.0, 0.0]])  # e^−400·x1 over x1 in [−1, 1]: past the factor limit
+    out = np.zeros((1, 4, 4))
+    assert not sigmoid_on_grid(layer, np.linspace(-1, 1, 4), np.linspace(-1, 1, 4), out)
+    assert not out.any()  # left to the caller
+    assert sigmoid_on_grid(layer / 100, np.linspace(-1, 1, 4), np.linspace(-1, 1, 4), out)
+    assert np.isfinite(out).all() and (out > 0).all() and (out < 1).all()
+
+
+def test_non_finite_weights_draw_a_non_finite_field_without_warnings():
+    net = MLP([2, 4, 1], "sigmoid", "sigmoid", init="xavier", seed=0)
+    flat = net.flat.copy()
+    flat[0] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        field = evaluate_field(MLP.from_flat([2, 4, 1], flat), (0.0, 1.0, 0.0, 1.0), 8)
+    assert np.isnan(field.output).any()
