@@ -77,13 +77,15 @@ def test_misclassified_mask_and_overlay(view):
     expected = (predictions > 0.5) != (y.ravel() > 0.5)
     np.testing.assert_array_equal(view.misclassified, expected)
     np.testing.assert_array_equal(view.misclassified, [False, True, True, False])
-    marked = np.column_stack(view.error_marks.getData())
-    np.testing.assert_array_equal(marked, X[expected])
+    np.testing.assert_array_equal(view.error_positions, X[expected])
     assert view.title == "Output (epoch 7) · 2 misclassified"
     # Each class has its own marker colour.
-    for label, item in enumerate(view.class_points):
-        np.testing.assert_array_equal(np.column_stack(item.getData()), X[y.ravel() == label])
-        assert item.opts["brush"].color().getRgb()[:3] == CLASS_COLOURS[label]
+    for label in (0, 1):
+        np.testing.assert_array_equal(view.points_of_class(label), X[y.ravel() == label])
+    shot = view.grab().toImage()
+    for point, label in zip(X, y.ravel(), strict=True):  # each class in its colour, at its place
+        pixel = view.mapFromScene(view.getPlotItem().vb.mapViewToScene(pg.Point(*point)))
+        assert shot.pixelColor(pixel).getRgb()[:3] == CLASS_COLOURS[int(label)]
 
 
 def test_contour_follows_the_map(view):

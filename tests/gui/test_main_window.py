@@ -250,7 +250,7 @@ def test_loading_points_from_a_csv_file(window, qtbot, monkeypatch, tmp_path):
     qtbot.mouseClick(window.panel.load_file, Qt.MouseButton.LeftButton)
     assert len(window.loop.trainer.X) == 5 and window.loop.trainer.epoch == 0
     assert window.panel.source.isVisible() and "points.csv" in window.panel.source.text()
-    np.testing.assert_array_equal(window.boundary.class_points[1].getData()[0], [0.0, 1.0, 0.5])
+    np.testing.assert_array_equal(window.boundary.points_of_class(1)[:, 0], [0.0, 1.0, 0.5])
     click_action(qtbot, window, window.step_action)
     click_action(qtbot, window, window.reset_action)  # a reset keeps the file's points
     assert len(window.loop.trainer.X) == 5
