@@ -183,6 +183,7 @@ class EpochMarker(PixelPadded):
         if x != self._x:
             self.prepareGeometryChange()
             self._x = float(x)
+            self.update()
 
     def viewRangeChanged(self) -> None:
         view = self.getViewBox()
