@@ -3,24 +3,9 @@
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PyQt6 import QtCore
 
 from gui.items import Bars, EpochMarker, Polyline
-
-
-@pytest.fixture
-def plot(qtbot):
-    widget = pg.PlotWidget(background="w")
-    qtbot.addWidget(widget)
-    widget.resize(300, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def colour_at(plot, shot, x: float, y: float) -> tuple[int, int, int]:
-    point = plot.mapFromScene(plot.getPlotItem().getViewBox().mapViewToScene(QtCore.QPointF(x, y)))
-    return shot.pixelColor(point).getRgb()[:3]
+from tests.gui.painted import colour_at
 
 
 def test_bars_rise_and_fall_from_zero_in_their_brushes(plot):

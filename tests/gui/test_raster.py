@@ -1,11 +1,11 @@
 """Colour maps painted from NumPy: the colour lookup, and where each pixel lands on screen."""
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
 from PyQt6 import QtCore, QtGui
 
 from gui.raster import ImageTiles, colour_pixels, packed_colours
+from tests.gui.painted import colour_at
 
 PALETTE = np.arange(10, 16, dtype=np.uint32)  # five colours (10..14) and the non-finite one (15)
 
@@ -33,16 +33,6 @@ def test_levels_broadcast_per_map():
     assert colour_pixels(maps, low, high, PALETTE).tolist() == [[[10, 14]], [[12, 14]]]
 
 
-@pytest.fixture
-def plot(qtbot):
-    widget = pg.PlotWidget(background="w")
-    qtbot.addWidget(widget)
-    widget.resize(300, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def test_pixel_rows_run_up_the_y_axis_and_columns_along_x(plot):
     colours = packed_colours(np.array([[200, 0, 0], [0, 200, 0], [0, 0, 200], [200, 200, 0]]))
     tiles = ImageTiles()
@@ -52,15 +42,11 @@ def test_pixel_rows_run_up_the_y_axis_and_columns_along_x(plot):
     tiles.set_pixels(np.concatenate([first, first[:, ::-1]]))
     plot.setRange(xRange=(0, 5), yRange=(0, 2), padding=0)
     shot = plot.grab().toImage()
-
-    def colour_at(x: float, y: float) -> tuple[int, int, int]:
-        point = plot.mapFromScene(plot.getPlotItem().getViewBox().mapViewToScene(QtCore.QPointF(x, y)))
-        return shot.pixelColor(point).getRgb()[:3]
-
-    assert colour_at(0.5, 0.5) == (200, 0, 0)  # row 0, column 0: bottom left
-    assert colour_at(1.5, 0.5) == (0, 200, 0)  # row 0, column 1: bottom right
-    assert colour_at(0.5, 1.5) == (0, 0, 200)  # row 1: the top
-    assert colour_at(3.5, 0.5) == (0, 0, 200) and colour_at(3.5, 1.5) == (200, 0, 0)  # the second tile: rows flipped
+    assert colour_at(plot, shot, 0.5, 0.5) == (200, 0, 0)  # row 0, column 0: bottom left
+    assert colour_at(plot, shot, 1.5, 0.5) == (0, 200, 0)  # row 0, column 1: bottom right
+    assert colour_at(plot, shot, 0.5, 1.5) == (0, 0, 200)  # row 1: the top
+    # The second tile: rows flipped.
+    assert colour_at(plot, shot, 3.5, 0.5) == (0, 0, 200) and colour_at(plot, shot, 3.5, 1.5) == (200, 0, 0)
     with pytest.raises(ValueError, match="3 images for 2 tiles"):
         tiles.set_pixels(np.zeros((3, 2, 2), dtype=np.uint32))
 
@@ -72,9 +58,7 @@ def test_tiles_take_new_shapes_and_none(plot):
     for side in (1, 3, 2):  # the map resolution changes with the data set's field
         tiles.set_pixels(np.full((1, side, side), 0xFF00C800, dtype=np.uint32))
         plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
-        shot = plot.grab().toImage()
-        centre = plot.mapFromScene(plot.getPlotItem().getViewBox().mapViewToScene(QtCore.QPointF(0.5, 0.5)))
-        assert shot.pixelColor(centre).getRgb()[:3] == (0, 200, 0)
+        assert colour_at(plot, plot.grab().toImage(), 0.5, 0.5) == (0, 200, 0)
     tiles.set_rects([])
     tiles.set_pixels(np.zeros((0, 2, 2), dtype=np.uint32))
     plot.grab()  # paints nothing, and does not fail
