@@ -38,8 +38,17 @@ from gui.controls import ControlPanel
 from gui.diagram import LENSES, NetworkDiagram
 from gui.gradients import GradientPanel
 from gui.loss_plot import LossPlot
+from gui.steady import SteadyLabel, Timeline
 from gui.walkthrough import WalkthroughView
 
+# The widest text each status label expects: they keep that size, so a new text repaints only itself.
+STATUS_SAMPLES = {
+    "epoch": "epoch 1,000,000",
+    "loss": "loss 8.888e-08",
+    "accuracy": "accuracy 100.0 %",
+    "speed": "100,000 epochs/s",
+    "fps": "100 fps",
+}
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, AUTO)
 
 
@@ -94,9 +103,8 @@ class MainWindow(QMainWindow):
         main.setSizes([300, 1100])
         self.setCentralWidget(main)
 
-        self.status = {name: QLabel() for name in ("epoch", "loss", "accuracy", "speed", "fps")}
+        self.status = {name: SteadyLabel(sample, 110) for name, sample in STATUS_SAMPLES.items()}
         for label in self.status.values():
-            label.setMinimumWidth(110)
             self.statusBar().addPermanentWidget(label)
         self._wire()
         self._on_rebuilt(loop.trainer)
@@ -121,10 +129,9 @@ class MainWindow(QMainWindow):
         bar = QHBoxLayout()
         self.back_button = QToolButton(text="◀")
         self.back_button.setToolTip("Show the previous epoch (←)")
-        self.timeline = QSlider(Qt.Orientation.Horizontal)
+        self.timeline = Timeline()
         self.timeline.setToolTip("Scrub through the run: every view shows the chosen epoch")
-        self.timeline_label = QLabel()
-        self.timeline_label.setMinimumWidth(190)
+        self.timeline_label = SteadyLabel("epoch 1,000,000 of 1,000,000", 190)
         self.resume_button = QPushButton("Resume from here")
         self.resume_button.setToolTip("Continue training from the epoch shown (the later epochs are dropped)")
         bar.addWidget(self.back_button)
