@@ -32,11 +32,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as main.py runs the window
 
 import numpy as np
-import pyqtgraph as pg
-from PyQt6.QtWidgets import QApplication
 
 from core import LAB_PRESET
 from gui.adapter import AUTO, TrainingLoop
+from gui.app import application
 from gui.main_window import MainWindow
 
 
@@ -66,8 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=60, help="samples per measurement (default 60)")
     args = parser.parse_args(argv)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    app = application()
     loop = TrainingLoop(LAB_PRESET)
     window = MainWindow(loop)
     window.resize(1500, 900)
