@@ -15,10 +15,10 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF, pyqtSignal
 from PyQt6.QtGui import QColor, QFont
-from PyQt6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem, QWidget
+from PyQt6.QtWidgets import QGraphicsSimpleTextItem, QWidget
 
 from core.field import Bounds, Field
-from gui.items import paint_axis_from_cache, paint_from_cache, repaint_in_one_box
+from gui.items import Segments, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
 from gui.palette import CLASS_COLOURS, MISCLASSIFIED, diverging_colormap
 from gui.raster import ImageTiles, colour_pixels, packed_colours
 
@@ -120,9 +120,8 @@ class BoundaryView(pg.PlotWidget):
         self._image = ImageTiles()
         lut = washed_lut()
         self._palette = packed_colours(np.vstack([lut, lut[-1]]))  # values are finite when drawn: see _render
-        # A plain path item: pyqtgraph's curve re-derives its bounds in Python several times a paint.
-        self._contour = QGraphicsPathItem()
-        self._contour.setPen(pg.mkPen(INK, width=2.5))
+        # Not a pyqtgraph curve: it re-derives its bounds in Python several times a paint.
+        self._contour = Segments(pg.mkPen(INK, width=2.5))
         self._contour_xy = (np.empty(0), np.empty(0))
         # The data points and the rings around misclassified ones are one scatter item: each pyqtgraph item
         # costs about half a millisecond a paint, cached or not.
@@ -152,6 +151,7 @@ class BoundaryView(pg.PlotWidget):
         self._edge_xs = self._edge_ys = np.empty(0)
         self._level = THRESHOLD
         self._misclassified = np.empty(0, dtype=bool)
+        self._edged_buffer = np.empty((0, 0))
 
     # -- inputs -----------------------------------------------------------------
     def set_data(self, X: np.ndarray, y: np.ndarray) -> None:
@@ -313,9 +313,8 @@ class BoundaryView(pg.PlotWidget):
         self._values, self._levels = image, levels
         self._image.set_pixels(colour_pixels(image.T[None], levels[0], levels[1], self._palette))
         self._level = level
-        padded = np.pad(values, 1, mode="edge")
-        x, y = self._contour_xy = contour_segments(padded, self._edge_xs, self._edge_ys, level)
-        self._contour.setPath(pg.arrayToQPath(x, y, connect="pairs", finiteCheck=False))
+        x, y = self._contour_xy = contour_segments(self._edged(values), self._edge_xs, self._edge_ys, level)
+        self._contour.set_segments(x, y)
 
         if len(self._predictions) == len(self._X):
             misclassified = (self._predictions > THRESHOLD) != self._labels
@@ -327,6 +326,19 @@ class BoundaryView(pg.PlotWidget):
         if is_output:
             title += f" · {int(self._misclassified.sum())} misclassified"
         self._set_title(title)
+
+    def _edged(self, values: np.ndarray) -> np.ndarray:
+        """``values`` with its edge rows and columns repeated once more, at the bounds (``_place``).
+
+        ``np.pad(mode="edge")`` does the same in 0.15 ms, ten times as long as these copies.
+        """
+        edged = self._edged_buffer
+        if edged.shape != (values.shape[0] + 2, values.shape[1] + 2):
+            edged = self._edged_buffer = np.empty((values.shape[0] + 2, values.shape[1] + 2))
+        edged[1:-1, 1:-1] = values
+        edged[0, 1:-1], edged[-1, 1:-1] = values[0], values[-1]
+        edged[:, 0], edged[:, -1] = edged[:, 1], edged[:, -2]
+        return edged
 
     def _place(self, bounds: Bounds, resolution: int) -> None:
         """Fit image, grid coordinates and view range to the field, only when they change."""

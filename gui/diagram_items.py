@@ -89,7 +89,8 @@ class EdgeItem(PixelPadded):
         self.prepareGeometryChange()
         self._lines = [QtCore.QLineF(x0, y0, x1, y1) for (x0, y0), (x1, y1) in segments.tolist()]
         self._styles = styles
-        self._rect = box(segments.reshape(-1, 2))
+        ends = segments.reshape(-1, 2)
+        self._rect = box(ends[:, 0], ends[:, 1])
         self._index = np.zeros(0, dtype=np.intp)
         self.set_index(np.full(len(segments), LEVELS, dtype=np.intp))
 
@@ -204,7 +205,7 @@ class Dots(PixelPadded):
         self._dots = [
             (QtCore.QPointF(x, y), float(r), brush) for (x, y), r, brush in zip(points, radii, brushes, strict=True)
         ]
-        self._bounds = box(points)
+        self._bounds = box(points[:, 0], points[:, 1])
         self.set_reach(max((r for _, r, _ in self._dots), default=0.0) + 1.0)
         self.update()
 

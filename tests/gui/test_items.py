@@ -4,7 +4,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from gui.items import Bars, EpochMarker, Polyline
+from gui.items import Bars, EpochMarker, Polyline, Segments
 from tests.gui.painted import colour_at
 
 
@@ -49,3 +49,22 @@ def test_an_epoch_marker_spans_the_view_wherever_it_moves(plot):
     for y in (10.5, 15.0, 19.5):
         assert colour_at(plot, shot, 40, y) == (200, 0, 0)
     assert colour_at(plot, shot, 60, 15.0) == (255, 255, 255)
+
+
+def test_segments_draw_each_pair_of_points_as_one_line(plot):
+    segments = Segments(pg.mkPen((200, 0, 0), width=3))
+    plot.addItem(segments)
+    # Two separate horizontal lines: (0, 1)-(4, 1) and (0, 3)-(4, 3); nothing joins (4, 1) to (0, 3).
+    segments.set_segments(np.array([0.0, 4.0, 0.0, 4.0]), np.array([1.0, 1.0, 3.0, 3.0]))
+    plot.setRange(xRange=(-1, 5), yRange=(0, 4), padding=0)
+    shot = plot.grab().toImage()
+    assert segments.count == 2
+    assert colour_at(plot, shot, 2.0, 1.0) == (200, 0, 0)
+    assert colour_at(plot, shot, 2.0, 3.0) == (200, 0, 0)
+    assert colour_at(plot, shot, 2.0, 2.0) == (255, 255, 255)  # where a path of all points would cross
+    rect = segments.boundingRect()
+    assert rect.left() <= 0 and rect.right() >= 4 and rect.top() <= 1 and rect.bottom() >= 3
+    segments.set_segments(np.empty(0), np.empty(0))
+    assert segments.count == 0 and colour_at(plot, plot.grab().toImage(), 2.0, 1.0) == (255, 255, 255)
+    with pytest.raises(ValueError, match="3 x and 3 y"):
+        segments.set_segments(np.zeros(3), np.zeros(3))
