@@ -28,6 +28,11 @@ ONE = np.array(1.0)
 ONE.flags.writeable = False
 
 
+def one_like(X: np.ndarray) -> np.ndarray:
+    """1 as a 0-d array of ``X``'s dtype: a float64 ``ONE`` would make NumPy compute float32 maps in float64."""
+    return ONE if X.dtype == ONE.dtype else np.ones((), X.dtype)
+
+
 def run(ops: list[Op]) -> None:
     for function, args in ops:
         function(*args)
@@ -64,14 +69,19 @@ class Activation:
 class Sigmoid(Activation):
     """Logistic function 1 / (1 + e^−D).
 
-    For D < −709, e^−D overflows to inf and the result is exactly the limit 0:
+    For D < −709 (−88 in float32), e^−D overflows to inf and the result is exactly the limit 0:
     no NaN is possible, only NumPy's overflow flag, which ``__call__`` and the
     trainer silence.  One exp per element is the cheapest stable form here:
     tanh is slower, the piecewise form needs a mask and two passes.
     """
 
     def apply_ops(self, X, out, tmp):
-        return [(np.negative, (X, out)), (np.exp, (out, out)), (np.add, (out, ONE, out)), (np.reciprocal, (out, out))]
+        return [
+            (np.negative, (X, out)),
+            (np.exp, (out, out)),
+            (np.add, (out, one_like(out), out)),
+            (np.reciprocal, (out, out)),
+        ]
 
     def derivative_ops(self, delta, A, tmp):
         return [(np.multiply, (A, A, tmp)), (np.subtract, (A, tmp, tmp)), (np.multiply, (delta, tmp, delta))]
@@ -82,7 +92,11 @@ class Tanh(Activation):
         return [(np.tanh, (X, out))]
 
     def derivative_ops(self, delta, A, tmp):
-        return [(np.multiply, (A, A, tmp)), (np.subtract, (ONE, tmp, tmp)), (np.multiply, (delta, tmp, delta))]
+        return [
+            (np.multiply, (A, A, tmp)),
+            (np.subtract, (one_like(tmp), tmp, tmp)),
+            (np.multiply, (delta, tmp, delta)),
+        ]
 
 
 class ReLU(Activation):

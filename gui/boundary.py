@@ -302,7 +302,7 @@ class BoundaryView(pg.PlotWidget):
         self._place(field.bounds, field.resolution)
         level = THRESHOLD if is_output or activation == "sigmoid" else 0.0
         if self._discretize:
-            image, levels = (values > level).astype(np.float64), (0.0, 1.0)
+            image, levels = (values > level).astype(values.dtype), (0.0, 1.0)
         elif is_output or activation == "sigmoid":
             # An unbounded output is still read against its 0/1 targets; its own extremes lie far
             # outside the data and would wash the interesting region out to grey.
@@ -333,8 +333,8 @@ class BoundaryView(pg.PlotWidget):
         ``np.pad(mode="edge")`` does the same in 0.15 ms, ten times as long as these copies.
         """
         edged = self._edged_buffer
-        if edged.shape != (values.shape[0] + 2, values.shape[1] + 2):
-            edged = self._edged_buffer = np.empty((values.shape[0] + 2, values.shape[1] + 2))
+        if edged.shape != (values.shape[0] + 2, values.shape[1] + 2) or edged.dtype != values.dtype:
+            edged = self._edged_buffer = np.empty((values.shape[0] + 2, values.shape[1] + 2), values.dtype)
         edged[1:-1, 1:-1] = values
         edged[0, 1:-1], edged[-1, 1:-1] = values[0], values[-1]
         edged[:, 0], edged[:, -1] = edged[:, 1], edged[:, -2]

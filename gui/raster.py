@@ -36,10 +36,11 @@ def colour_pixels(
     finite sum tells it apart.
     """
     top = len(palette) - 2
+    dtype = np.result_type(values.dtype, np.float32)  # float32 maps stay float32: a colour needs 3 digits
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        scale = top / (np.asarray(high, dtype=np.float64) - low)
+        scale = (top / (np.asarray(high, dtype=np.float64) - low)).astype(dtype)
         t = values * scale
-        t += 0.5 - low * scale  # + 0.5: the cast below truncates, so this rounds to the nearest colour
+        t += (0.5 - low * scale).astype(dtype)  # + 0.5: the cast below truncates, so this rounds to the nearest colour
         np.clip(t, 0, top + 0.5, out=t)
         if np.isfinite(t.sum()):
             return palette[t.astype(np.intp)]
