@@ -18,7 +18,7 @@ from PyQt6.QtGui import QColor, QFont
 from PyQt6.QtWidgets import QGraphicsSimpleTextItem, QWidget
 
 from core.field import Bounds, Field
-from gui.items import Segments, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
+from gui.items import Segments, paint_axis_from_cache, paint_from_cache, repaint_cheaply
 from gui.palette import CLASS_COLOURS, MISCLASSIFIED, diverging_colormap
 from gui.raster import ImageTiles, colour_pixels, packed_colours
 
@@ -92,7 +92,7 @@ class BoundaryView(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
-        repaint_in_one_box(self)
+        repaint_cheaply(self)
         plot = self.getPlotItem()
         plot.setLabel("bottom", "x<sub>1</sub>", **LABEL_STYLE)
         plot.setLabel("left", "x<sub>2</sub>", **LABEL_STYLE)

@@ -30,11 +30,11 @@ import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
 from PyQt6.QtCore import pyqtSignal
 
-from core.field import Bounds, Field, grid
+from core.field import DISPLAY_DTYPE, Bounds, Field, grid
 from core.network import flat_views, split_layer, validate_sizes
 from core.snapshot import Snapshot
 from gui.diagram_items import LEVELS, MAX_WIDTH, NAN_RGBA, Dots, EdgeItem, NodeSquares, Styles
-from gui.items import paint_from_cache, repaint_in_one_box
+from gui.items import paint_from_cache, repaint_cheaply
 from gui.palette import diverging_colormap, diverging_rgba
 from gui.raster import ImageTiles, colour_pixels, packed_colours
 
@@ -138,7 +138,8 @@ def input_maps(bounds: Bounds, resolution: int, step: int) -> tuple[np.ndarray, 
     """
     xs, ys, _ = grid(bounds, resolution)
     xs, ys = xs[::step], ys[::step]
-    maps = np.stack([np.repeat(xs[:, None], len(ys), axis=1), np.repeat(ys[None, :], len(xs), axis=0)])
+    ramps = [np.repeat(xs[:, None], len(ys), axis=1), np.repeat(ys[None, :], len(xs), axis=0)]
+    maps = np.stack(ramps).astype(DISPLAY_DTYPE)  # drawn beside the neurons' maps, in their precision
     peak = np.abs(maps).max(axis=(1, 2))
     levels = np.column_stack([-peak, peak])
     maps.flags.writeable = levels.flags.writeable = False
@@ -160,8 +161,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setBackground("w")
-        repaint_in_one_box(self)
+        repaint_cheaply(self)
         self.ci.setContentsMargins(4, 4, 4, 4)
         self._view = self.addViewBox(row=0, col=0, lockAspect=True, enableMouse=False, enableMenu=False)
         self._view.disableAutoRange()

@@ -34,7 +34,7 @@ from PyQt6.QtWidgets import (
 
 from core.network import validate_sizes
 from core.snapshot import Snapshot
-from gui.items import Bars, EpochMarker, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
+from gui.items import Bars, EpochMarker, paint_axis_from_cache, paint_from_cache, repaint_cheaply
 from gui.palette import diverging_colormap
 from gui.ranges import decades, nice_ceiling
 from gui.raster import ImageTiles, colour_pixels, packed_colours
@@ -311,8 +311,7 @@ class GradientPanel(QWidget):
         bar.addWidget(self._readout)
 
         self.heat_canvas = pg.GraphicsLayoutWidget()
-        repaint_in_one_box(self.heat_canvas)
-        self.heat_canvas.setBackground("w")
+        repaint_cheaply(self.heat_canvas)
         self.heat_canvas.ci.setContentsMargins(2, 2, 2, 2)  # seven layers and the colour bar need the pixels
         self.heat_canvas.ci.layout.setHorizontalSpacing(4)
         self.heat_canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -330,8 +329,7 @@ class GradientPanel(QWidget):
             axis.setPen(pg.mkPen(INK))
 
         self.history_canvas = pg.GraphicsLayoutWidget()
-        repaint_in_one_box(self.history_canvas)
-        self.history_canvas.setBackground("w")
+        repaint_cheaply(self.history_canvas)
         # The legend gets its own row above the plots: inside, it would hide the curves' latest epochs.
         self._legend = pg.LegendItem(labelTextColor=INK, labelTextSize="8pt", horSpacing=14, verSpacing=-8)
         self.history_canvas.addItem(self._legend, row=0, col=0)

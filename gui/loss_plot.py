@@ -25,7 +25,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QWidget
 
-from gui.items import EpochMarker, Polyline, paint_axis_from_cache, paint_from_cache, repaint_in_one_box
+from gui.items import EpochMarker, Polyline, paint_axis_from_cache, paint_from_cache, repaint_cheaply
 from gui.ranges import decades, nice_ceiling
 
 LOSS_COLOUR = (52, 73, 94)
@@ -79,7 +79,7 @@ class LossPlot(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
-        repaint_in_one_box(self)
+        repaint_cheaply(self)
         plot = self.getPlotItem()
         # The plot's own menu could switch the accuracy axis to log too; the app's toggle is set_log.
         plot.setMenuEnabled(False)

@@ -3,9 +3,10 @@
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PyQt6.QtWidgets import QApplication, QGraphicsRectItem
 
-from gui.items import Bars, EpochMarker, Polyline, Segments
-from tests.gui.painted import colour_at
+from gui.items import Bars, EpochMarker, Polyline, Segments, repaint_cheaply
+from tests.gui.painted import colour_at, on_screen
 
 
 def test_bars_rise_and_fall_from_zero_in_their_brushes(plot):
@@ -68,3 +69,25 @@ def test_segments_draw_each_pair_of_points_as_one_line(plot):
     assert segments.count == 0 and colour_at(plot, plot.grab().toImage(), 2.0, 1.0) == (255, 255, 255)
     with pytest.raises(ValueError, match="3 x and 3 y"):
         segments.set_segments(np.zeros(3), np.zeros(3))
+
+
+def test_a_view_that_repaints_cheaply_leaves_no_trace_of_an_item_that_moved(qtbot):
+    """Its viewport neither clears itself nor keeps a background picture: the view must paint white itself."""
+    view = pg.PlotWidget()
+    repaint_cheaply(view)
+    square = QGraphicsRectItem(0.0, 0.0, 1.0, 1.0)
+    square.setBrush(pg.mkBrush(200, 0, 0))
+    square.setPen(pg.mkPen(None))
+    view.addItem(square)
+    view.setRange(xRange=(0, 4), yRange=(0, 4), padding=0)
+    qtbot.addWidget(view)
+    view.resize(300, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    QApplication.processEvents()
+    assert colour_at(view, on_screen(view), 0.5, 0.5) == (200, 0, 0)
+    square.setPos(2.0, 2.0)
+    QApplication.processEvents()  # the repaint a frame gets: only the box around what changed
+    shot = on_screen(view)
+    assert colour_at(view, shot, 0.5, 0.5) == (255, 255, 255)
+    assert colour_at(view, shot, 2.5, 2.5) == (200, 0, 0)

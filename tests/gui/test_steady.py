@@ -1,9 +1,10 @@
 """Steady widgets: a new text or value repaints only what it changes, and the screen stays right."""
 
-from PyQt6.QtCore import QEvent, QObject, QRect, Qt
+from PyQt6.QtCore import QEvent, QObject, Qt
 from PyQt6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSlider, QWidget
 
 from gui.steady import SteadyLabel, Timeline
+from tests.gui.painted import on_screen
 
 
 class Counter(QObject):
@@ -31,13 +32,6 @@ def shown(qtbot, *widgets) -> QWidget:
     qtbot.waitExposed(window)
     QApplication.processEvents()  # the first layout and paint
     return window
-
-
-def on_screen(widget: QWidget):
-    """What the window's backing store holds where ``widget`` is: what was painted, not a fresh render."""
-    window = widget.window()
-    shot = QApplication.primaryScreen().grabWindow(window.winId()).toImage()
-    return shot.copy(QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size()))
 
 
 def test_a_steady_label_fits_its_sample_and_new_text_does_not_lay_out_its_parent(qtbot):
