@@ -19,8 +19,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
-from PyQt6.QtGui import QColor, QFont
+from PyQt6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QFont, QMouseEvent
 from PyQt6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -294,6 +294,21 @@ class LayerView:
         return None
 
 
+class _PointerCanvas(pg.GraphicsLayoutWidget):
+    """A canvas that reports every pointer move in scene coordinates.
+
+    The scene's sigMouseMoved drops moves that follow the last within 1/60 s,
+    yet the dropped one may be where the pointer comes to rest: the readout
+    would then name the cell it passed, not the one under it.
+    """
+
+    moved = pyqtSignal(QPointF)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        self.moved.emit(self.mapToScene(event.position().toPoint()))
+
+
 class GradientPanel(QWidget):
     """Per-layer gradients of the shown epoch and their norms over the run."""
 
@@ -310,11 +325,11 @@ class GradientPanel(QWidget):
         bar.addStretch(1)
         bar.addWidget(self._readout)
 
-        self.heat_canvas = pg.GraphicsLayoutWidget()
+        self.heat_canvas = _PointerCanvas()
         repaint_cheaply(self.heat_canvas)
         self.heat_canvas.ci.setContentsMargins(2, 2, 2, 2)  # seven layers and the colour bar need the pixels
         self.heat_canvas.ci.layout.setHorizontalSpacing(4)
-        self.heat_canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.heat_canvas.moved.connect(self._on_mouse_moved)
         self._colour_bar = pg.ColorBarItem(
             values=(-1.0, 1.0), colorMap=diverging_colormap(), interactive=False, width=10, colorMapMenu=False
         )
