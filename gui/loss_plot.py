@@ -96,10 +96,18 @@ class LossPlot(pg.PlotWidget):
             paint_axis_from_cache(axis)  # its inward ticks overlap the curves
             plot.setLabel(name, text, color=pg.mkColor(colour).name(), **{"font-size": "10pt"})
 
-        legend = plot.addLegend(labelTextColor=INK, brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen(200, 200, 200))
+        # The key is the plot's title line: inside the plot, some run's curves would always pass under it
+        # (a net stuck at loss 0.25 and 50 % draws both across the middle).  Fixed text, laid out once.
+        plot.setTitle(
+            "&nbsp;" * 6 + "".join(
+                f'<span style="color:{pg.mkColor(colour).name()}">━━ {name}</span>' + "&nbsp;" * 6
+                for name, colour in (("loss", LOSS_COLOUR), ("accuracy (%)", ACCURACY_COLOUR))
+            ),
+            size="9pt",
+        )
+        paint_from_cache(plot.titleLabel.item)
         self.loss_curve = Polyline(pg.mkPen(LOSS_COLOUR, width=1))
         plot.addItem(self.loss_curve)
-        legend.addItem(self.loss_curve, "loss")
         self.accuracy_view = pg.ViewBox(enableMenu=False)
         self.accuracy_view.setZValue(-1)  # under the loss view, which thus gets the mouse: drag and zoom the loss
         plot.scene().addItem(self.accuracy_view)
@@ -108,10 +116,6 @@ class LossPlot(pg.PlotWidget):
         self.accuracy_view.setYRange(0.0, 100.0, padding=0.02)
         self.accuracy_curve = Polyline(pg.mkPen(ACCURACY_COLOUR, width=1))
         self.accuracy_view.addItem(self.accuracy_curve)
-        legend.addItem(self.accuracy_curve, "accuracy")
-        # Middle right: the corners are where a falling loss starts and a rising accuracy ends.
-        legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
-        paint_from_cache(*(label.item for _, label in legend.items))  # over the curves, which change every frame
 
         self.marker = EpochMarker(pg.mkPen(MARKER_COLOUR, width=1, dash=[4, 4]))
         plot.addItem(self.marker, ignoreBounds=True)

@@ -5,9 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PyQt6.QtCore import QPointF
 
 from core import Settings
-from gui.loss_plot import LOG_FLOOR, MAX_POINTS, LossPlot, peak_decimate, without_flat_runs
+from gui.loss_plot import (
+    ACCURACY_COLOUR,
+    LOG_FLOOR,
+    LOSS_COLOUR,
+    MAX_POINTS,
+    LossPlot,
+    peak_decimate,
+    without_flat_runs,
+)
 
 
 @pytest.fixture
@@ -84,8 +93,6 @@ def test_accuracy_axis_is_linked_on_x(plot, qtbot):
     main = plot.getPlotItem().getViewBox()
     views = [item for item in plot.scene().items(main.sceneBoundingRect().center()) if isinstance(item, pg.ViewBox)]
     assert views[0] is main
-    legend = plot.getPlotItem().legend
-    assert [label.text for _, label in legend.items] == ["loss", "accuracy"]
 
 
 def test_log_mode_with_zero_and_nan(plot, qtbot):
@@ -203,3 +210,29 @@ def test_an_unchanged_revision_moves_only_the_marker(plot):
     np.testing.assert_array_equal(curve_data(plot.loss_curve)[1], 2 * loss)
     plot.show_history(epochs, loss, accuracy, current_epoch=300)  # no revision: always drawn
     np.testing.assert_array_equal(curve_data(plot.loss_curve)[1], loss)
+
+
+def _near(colour, rgb, tolerance=30) -> bool:
+    return sum(abs(a - b) for a, b in zip(colour, rgb, strict=True)) < tolerance
+
+
+def _coverage(pixels, rgb) -> float:
+    """How much of one pixel of ``rgb`` over white the pixels hold: an antialiased line spreads its one over two."""
+    ink = 255.0 - np.array(pixels, dtype=float)
+    return float((ink.sum(axis=0) / (255.0 - np.array(rgb))).mean())
+
+
+def test_the_key_is_a_line_above_the_plot_and_hides_no_curve(plot):
+    # A net stuck at loss 0.25 and 50 % draws both curves across the middle, where a key inside would sit.
+    plot.show_history(np.arange(1, 301), np.full(300, 0.25), np.full(300, 0.5), current_epoch=300)
+    shot = plot.grab().toImage()
+    main = plot.getPlotItem().getViewBox()
+    for view, value, colour in ((main, 0.25, LOSS_COLOUR), (plot.accuracy_view, 50.0, ACCURACY_COLOUR)):
+        for epoch in range(10, 291, 10):
+            point = plot.mapFromScene(view.mapViewToScene(QPointF(epoch, value)))
+            column = [shot.pixelColor(point.x(), point.y() + dy).getRgb()[:3] for dy in (-1, 0, 1)]
+            assert _coverage(column, colour) > 0.7, (epoch, value, column)
+    top = plot.mapFromScene(main.sceneBoundingRect().topLeft()).y()
+    assert top > 10  # the key's own line
+    key = [shot.pixelColor(x, y).getRgb()[:3] for x in range(shot.width()) for y in range(top)]
+    assert any(_near(c, LOSS_COLOUR) for c in key) and any(_near(c, ACCURACY_COLOUR) for c in key)
