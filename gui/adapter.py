@@ -187,8 +187,11 @@ class TrainingLoop(QObject):
             trainer.set_batch_size(settings.batch_size)
         self.emit_frame()
 
-    def load_data(self, data: tuple[np.ndarray, np.ndarray]) -> None:
-        """Train on these points (checked by ``core.datasets.from_arrays``) from the seed's weights."""
+    def load_data(self, data: tuple[np.ndarray, np.ndarray] | None) -> None:
+        """Train on these points (checked by ``core.datasets.from_arrays``) from the seed's weights.
+
+        None goes back to the points of the settings' data set.
+        """
         self.pause()
         self.data = data
         self._rebuild()

@@ -155,11 +155,13 @@ class LearningRateEntry(QWidget):
 class ControlPanel(QWidget):
     settings_requested = pyqtSignal(object)  # Settings the user asked for (validated)
     data_file_chosen = pyqtSignal(str)  # a CSV file of points to train on
+    file_left = pyqtSignal()  # back to the data set's own points: the one shown was chosen again
     message = pyqtSignal(str)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self._settings = settings
+        self._file_name: str | None = None
         self._presets = presets()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -212,6 +214,7 @@ class ControlPanel(QWidget):
         form.addRow(self.source)
         self.load_file.clicked.connect(self._on_load_file)
         self.dataset.currentIndexChanged.connect(self._on_dataset_chosen)
+        self.dataset.activated.connect(self._on_dataset_activated)
         self.points.valueChanged.connect(lambda value: self._request(n_points=value))
         self.noise.valueChanged.connect(lambda value: self._request(noise=round(value, 2)))
         self.regenerate.clicked.connect(lambda: self._request(data_seed=self._settings.data_seed + 1))
@@ -313,6 +316,7 @@ class ControlPanel(QWidget):
 
     def show_data_source(self, name: str | None) -> None:
         """Say that the points come from file ``name``, or hide the note (None: the data set above)."""
+        self._file_name = name
         self.source.setText(f"Training on the points of {name}; choose a data set to go back." if name else "")
         self.source.setVisible(bool(name))
 
@@ -322,6 +326,11 @@ class ControlPanel(QWidget):
 
     def _on_dataset_chosen(self) -> None:
         self._request(dataset=self.dataset.currentData(), n_points=None)
+
+    def _on_dataset_activated(self) -> None:
+        """The data set shown, chosen again while a file's points are in use: its index did not change."""
+        if self._file_name and self.dataset.currentData() == self._settings.dataset:
+            self.file_left.emit()
 
     def _set_width(self, index: int, width: int) -> None:
         hidden = list(self._settings.hidden)

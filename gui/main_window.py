@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
         loop.finished.connect(self._on_finished)
         panel.settings_requested.connect(self._on_settings_requested)
         panel.data_file_chosen.connect(self._on_data_file_chosen)
+        panel.file_left.connect(lambda: self.loop.load_data(None))
         panel.message.connect(self._on_message)
         self.diagram.neuron_hovered.connect(self._on_neuron_hovered)
 

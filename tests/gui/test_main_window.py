@@ -260,7 +260,16 @@ def test_loading_points_from_a_csv_file(window, qtbot, monkeypatch, tmp_path):
     assert "points.csv:2" in window.statusBar().currentMessage()
     assert len(window.loop.trainer.X) == 5  # nothing lost
 
-    combo = window.panel.dataset
-    combo.setCurrentIndex(combo.findData("linear"))  # choosing a data set leaves the file
+    combo = window.panel.dataset  # choosing the data set it shows, XOR, leaves the file too, though nothing changed
+    combo.showPopup()
+    item = combo.view().visualRect(combo.model().index(combo.findData("xor"), 0)).center()
+    qtbot.mouseClick(combo.view().viewport(), Qt.MouseButton.LeftButton, pos=item)
+    assert len(window.loop.trainer.X) == 21 and window.loop.data is None
+    assert not window.panel.source.isVisible()
+
+    points.write_text("x1,x2,label\n0,0,0\n1,1,0\n0,1,1\n1,0,1\n0.5,0.2,1\n")
+    qtbot.mouseClick(window.panel.load_file, Qt.MouseButton.LeftButton)
+    assert len(window.loop.trainer.X) == 5
+    combo.setCurrentIndex(combo.findData("linear"))  # choosing another data set leaves the file
     assert len(window.loop.trainer.X) == 100 and window.loop.data is None
     assert not window.panel.source.isVisible()
