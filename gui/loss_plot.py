@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PyQt6.QtCore import QEvent, QPointF, Qt, pyqtSignal
+from PyQt6.QtGui import QMouseEvent
 from PyQt6.QtWidgets import QWidget
 
 from gui.items import EpochMarker, Polyline, paint_axis_from_cache, paint_from_cache, repaint_cheaply
@@ -75,7 +77,13 @@ def without_flat_runs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 class LossPlot(pg.PlotWidget):
-    """Loss (left axis, optionally log) and accuracy in % (right axis) against the epoch."""
+    """Loss (left axis, optionally log) and accuracy in % (right axis) against the epoch.
+
+    Hovering reads out the epoch under the pointer; clicking asks for that
+    epoch to be shown, as the timeline does.
+    """
+
+    epoch_clicked = pyqtSignal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
@@ -120,10 +128,17 @@ class LossPlot(pg.PlotWidget):
         self.marker = EpochMarker(pg.mkPen(MARKER_COLOUR, width=1, dash=[4, 4]))
         plot.addItem(self.marker, ignoreBounds=True)
         plot.getViewBox().sigResized.connect(self._on_resized)
+        self._readout = pg.TextItem(color=INK, fill=pg.mkBrush(255, 255, 255, 235), border=pg.mkPen(200, 200, 200))
+        self._readout.setZValue(20)
+        self._readout.hide()
+        plot.addItem(self._readout, ignoreBounds=True)
+        self.scene().sigMouseClicked.connect(self._on_clicked)
 
         self._log = False
         self._epochs = np.empty(0)
         self._loss = np.empty(0)
+        self._accuracy = np.empty(0)
+        self._pointer: QPointF | None = None  # scene position of the pointer over the plot, for the readout
         self._x_top: float | None = None
         self._y_range: tuple[float, float] | None = None
         self._revision: object = None
@@ -152,10 +167,11 @@ class LossPlot(pg.PlotWidget):
         self._epochs = np.asarray(epochs)
         self._loss = np.asarray(loss, dtype=np.float64)
         self._draw_loss()
-        accuracy = np.asarray(accuracy, dtype=np.float64)
-        epochs, accuracy = without_flat_runs(*peak_decimate(*_finite(self._epochs, accuracy)))
+        self._accuracy = np.asarray(accuracy, dtype=np.float64)
+        epochs, accuracy = without_flat_runs(*peak_decimate(*_finite(self._epochs, self._accuracy)))
         self.accuracy_curve.set_data(epochs, 100.0 * accuracy)
         self._fit_ranges()
+        self._show_readout()
 
     def _fit_ranges(self) -> None:
         """Move an axis only when the data outgrows its step (see the module docstring)."""
@@ -196,3 +212,50 @@ class LossPlot(pg.PlotWidget):
         main = self.getPlotItem().getViewBox()
         self.accuracy_view.setGeometry(main.mapRectToScene(main.rect()))  # sceneBoundingRect is ½ px wider
         self.accuracy_view.linkedViewChanged(main, self.accuracy_view.XAxis)
+
+    # -- pointer -----------------------------------------------------------------
+    @property
+    def readout(self) -> str:
+        """The hovered epoch's values as shown, or "" when the pointer is not over the plot."""
+        return self._readout.toPlainText() if self._readout.isVisible() else ""
+
+    def _epoch_at(self, scene_pos: QPointF) -> int | None:
+        """The epoch under ``scene_pos`` (nearest, within the run), or None outside the plot or before any."""
+        view = self.getPlotItem().getViewBox()
+        if not len(self._epochs) or not view.sceneBoundingRect().contains(scene_pos):
+            return None
+        x = round(view.mapSceneToView(scene_pos).x())
+        return int(min(max(x, self._epochs[0]), self._epochs[-1]))
+
+    def _show_readout(self) -> None:
+        epoch = None if self._pointer is None else self._epoch_at(self._pointer)
+        if epoch is None:
+            self._readout.hide()
+            return
+        i = int(np.searchsorted(self._epochs, epoch))
+        text = f"epoch {epoch:,}\nloss {self._loss[i]:.4g}\naccuracy {100 * self._accuracy[i]:.1f} %"
+        if text != self._readout.toPlainText():
+            self._readout.setText(text)
+        view = self.getPlotItem().getViewBox()
+        point = view.mapSceneToView(self._pointer)
+        centre = view.mapSceneToView(view.sceneBoundingRect().center())
+        # Beside the pointer, towards the middle of the plot, so it is never cut off at an edge.
+        self._readout.setAnchor((float(point.x() > centre.x()), float(point.y() < centre.y())))
+        self._readout.setPos(point)
+        self._readout.show()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Every move counts: the scene's sigMouseMoved drops fast ones, yet the last may be where the pointer rests."""
+        super().mouseMoveEvent(event)
+        self._pointer = self.mapToScene(event.position().toPoint())
+        self._show_readout()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._pointer = None
+        self._readout.hide()
+        super().leaveEvent(event)
+
+    def _on_clicked(self, event) -> None:
+        epoch = self._epoch_at(event.scenePos())
+        if event.button() == Qt.MouseButton.LeftButton and epoch is not None:
+            self.epoch_clicked.emit(epoch)

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.back_button.clicked.connect(loop.step_back)
         self.resume_button.clicked.connect(loop.resume_here)
         self.timeline.valueChanged.connect(loop.show_epoch)
+        self.loss_plot.epoch_clicked.connect(loop.show_epoch)
         self.lens.currentIndexChanged.connect(lambda: self.diagram.set_lens(self.lens.currentData()))
         self.gradcheck_button.clicked.connect(self._on_gradcheck)
         self.boundary.point_clicked.connect(self._on_point_clicked)

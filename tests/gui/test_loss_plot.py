@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PyQt6.QtCore import QPointF
+from PyQt6.QtCore import QPointF, Qt
 
 from core import Settings
 from gui.loss_plot import (
@@ -236,3 +236,34 @@ def test_the_key_is_a_line_above_the_plot_and_hides_no_curve(plot):
     assert top > 10  # the key's own line
     key = [shot.pixelColor(x, y).getRgb()[:3] for x in range(shot.width()) for y in range(top)]
     assert any(_near(c, LOSS_COLOUR) for c in key) and any(_near(c, ACCURACY_COLOUR) for c in key)
+
+
+def _screen_point(plot, epoch: float, value: float):
+    return plot.mapFromScene(plot.getPlotItem().getViewBox().mapViewToScene(QPointF(epoch, value)))
+
+
+def test_hovering_reads_out_the_epoch_under_the_pointer_and_a_click_asks_for_it(plot, qtbot):
+    epochs, loss, accuracy = history(100)  # fewer epochs than pixels: the pointer names one exactly
+    plot.show_history(epochs, loss, accuracy, current_epoch=100)
+    qtbot.wait(20)  # let the axes take their new widths before mapping an epoch to the screen
+    for epoch in (7, 63, 100):
+        qtbot.mouseMove(plot.viewport(), _screen_point(plot, epoch, 0.1))
+        assert plot.readout == f"epoch {epoch}\nloss {loss[epoch - 1]:.4g}\naccuracy {100 * accuracy[epoch - 1]:.1f} %"
+    with qtbot.waitSignal(plot.epoch_clicked) as clicked:
+        qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=_screen_point(plot, 42, 0.1))
+    assert clicked.args == [42]
+    qtbot.mouseMove(plot.viewport(), _screen_point(plot, 50, 10.0))  # above the plot, over the key
+    assert plot.readout == ""
+
+
+def test_the_readout_stays_inside_the_plot_at_its_corners(plot, qtbot):
+    epochs, loss, accuracy = history(100)
+    plot.show_history(epochs, loss, accuracy, current_epoch=100)
+    qtbot.wait(20)
+    view = plot.getPlotItem().getViewBox()
+    (x0, x1), (y0, y1) = view.viewRange()
+    for epoch, value in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
+        qtbot.mouseMove(plot.viewport(), _screen_point(plot, epoch + (1 if epoch == x0 else -1), value * 0.98))
+        assert plot.readout
+        qtbot.wait(20)  # pyqtgraph places a TextItem when it paints it
+        assert view.sceneBoundingRect().contains(plot._readout.sceneBoundingRect())

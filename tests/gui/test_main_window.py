@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QImage
 from PyQt6.QtWidgets import QToolBar
 
@@ -158,6 +158,20 @@ def test_scrubbing_shows_exactly_the_recorded_epoch(window, qtbot):
     x, y = window.loss_plot.loss_curve.data
     np.testing.assert_array_equal(y[x == 1500], window.loop.trainer.history.loss[-1:])
     assert y[x == 1500][0] != reference_loss_at(1500)
+
+
+def test_clicking_the_loss_plot_shows_that_epoch(window, qtbot):
+    window.loop.set_epochs_per_tick(300)
+    window.loop.tick()
+    plot = window.loss_plot
+    qtbot.wait(20)  # the axes take their widths for the new range
+    view = plot.getPlotItem().getViewBox()
+    at = plot.mapFromScene(view.mapViewToScene(QPointF(120, 0.1)))
+    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    epoch = window.loop.shown_epoch
+    assert abs(epoch - 120) <= 1 and window.timeline.value() == epoch  # 300 epochs on ~450 pixels
+    assert window.timeline_label.text() == f"epoch {epoch} of 300" and window.loop.trainer.epoch == 300
+    assert plot.marker.value() == epoch
 
 
 def reference_loss_at(epoch: int) -> float:
