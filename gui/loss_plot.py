@@ -144,6 +144,11 @@ class LossPlot(pg.PlotWidget):
         self._revision: object = None
         plot.getViewBox().disableAutoRange()
         self._fit_ranges()
+        # pyqtgraph's "A" button would auto-range the loss axis at every frame from then on, jumping
+        # with each epoch: after a zoom it goes back to the whole run on the usual steady axes instead.
+        plot.autoBtn.clicked.disconnect()
+        plot.autoBtn.clicked.connect(self.show_whole_run)
+        plot.autoBtn.setToolTip("Back to the whole run")
 
     def show_history(
         self,
@@ -189,6 +194,11 @@ class LossPlot(pg.PlotWidget):
         if y_range != self._y_range:
             self._y_range = y_range
             view.setYRange(*y_range, padding=0.02)
+
+    def show_whole_run(self) -> None:
+        """Undo a zoom or a drag: the axes fitted to the whole history, as before."""
+        self._x_top = self._y_range = None
+        self._fit_ranges()
 
     def set_log(self, on: bool) -> None:
         """Log-scale loss axis; the accuracy axis stays linear."""

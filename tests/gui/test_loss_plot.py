@@ -267,3 +267,21 @@ def test_the_readout_stays_inside_the_plot_at_its_corners(plot, qtbot):
         assert plot.readout
         qtbot.wait(20)  # pyqtgraph places a TextItem when it paints it
         assert view.sceneBoundingRect().contains(plot._readout.sceneBoundingRect())
+
+
+def test_the_auto_range_button_goes_back_to_the_whole_run_on_steady_axes(plot, qtbot):
+    epochs, loss, accuracy = history(1000)
+    plot.show_history(epochs[:450], loss[:450], accuracy[:450], current_epoch=450)
+    qtbot.wait(20)
+    view = plot.getPlotItem().getViewBox()
+    whole = view.viewRange()
+    view.scaleBy((0.2, 0.2))  # as the mouse wheel zooms
+    assert view.viewRange() != whole
+    qtbot.mouseMove(plot.viewport(), _screen_point(plot, 250, 0.2))  # the button shows while the pointer is over
+    button = plot.getPlotItem().autoBtn
+    assert button.isVisible()
+    at = plot.mapFromScene(button.sceneBoundingRect().center())
+    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert view.viewRange() == whole and not any(view.autoRangeEnabled())
+    plot.show_history(epochs[:451], loss[:451], accuracy[:451], current_epoch=451)  # the next epoch moves nothing
+    assert view.viewRange() == whole
