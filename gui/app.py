@@ -52,7 +52,8 @@ def run(
     if show:
         window.show_panel(show)
     if not screenshot:
-        window.resize(*SCREENSHOT_SIZE)
+        available = window.screen().availableGeometry()
+        window.resize(*first_size(available.width(), available.height()))
         window.show()
         code = app.exec()
         _tear_down(app, window)
@@ -75,6 +76,15 @@ def run(
         return 2
     print(f"saved {screenshot} (epoch {loop.trainer.epoch})")
     return 0
+
+
+def first_size(screen_width: int, screen_height: int) -> tuple[int, int]:
+    """The window's size when it opens: the screenshots' size, or 90 % of a smaller screen's free area.
+
+    A window larger than the screen would open with its status bar or side panel out of reach.
+    """
+    width, height = SCREENSHOT_SIZE
+    return min(width, int(0.9 * screen_width)), min(height, int(0.9 * screen_height))
 
 
 def application():

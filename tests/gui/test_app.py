@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from gui.app import SCREENSHOT_SIZE, first_size
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Page faults per frame of the field: the allocator's default policy against keep_freed_memory.
@@ -39,3 +41,9 @@ def test_kept_freed_memory_spares_the_frames_their_page_faults():
     kept, default = faults_per_frame("keep"), faults_per_frame("default")
     assert kept <= 1.0
     assert default >= 50 * max(kept, 1.0)  # what it is for: glibc's default faults hundreds of pages a frame
+
+
+def test_the_window_opens_within_a_smaller_screen_and_at_full_size_on_a_large_one():
+    assert first_size(1366, 728) == (1229, 655)  # a laptop's screen less its task bar: 90 % of it
+    assert first_size(2560, 1400) == SCREENSHOT_SIZE
+    assert first_size(1920, 900) == (SCREENSHOT_SIZE[0], 810)
