@@ -373,8 +373,10 @@ class GradientPanel(QWidget):
             angle=0,
             pen=pg.mkPen(GUIDE, width=1, style=Qt.PenStyle.DotLine),
             label="1e-3 healthy",
-            labelOpts={"position": 0.98, "color": GUIDE, "anchors": [(1, 1), (1, 1)], "fill": (255, 255, 255, 200)},
+            # At the left end, over the curves: on the right it hid the newest epochs, under them it went unread.
+            labelOpts={"position": 0.02, "color": GUIDE, "anchors": [(0, 1), (0, 1)], "fill": (255, 255, 255, 230)},
         )
+        guide.setZValue(5)
         self._ratio_plot.addItem(guide, ignoreBounds=True)
 
         self._stack = QVBoxLayout(self)

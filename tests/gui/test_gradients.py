@@ -4,6 +4,7 @@ import dataclasses
 import itertools
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PyQt6.QtCore import QPointF, Qt
 
@@ -237,3 +238,16 @@ def test_history_shape_mismatch_is_a_clear_error(panel):
     history = trainer.history
     with pytest.raises(ValueError, match="grad_norm must have shape"):
         panel.show_gradients(trainer.snapshot(), history.epochs, history.grad_norm[:, :2], history.update_ratio)
+
+
+def test_the_healthy_ratio_label_reads_over_the_curves_and_leaves_the_newest_epochs_free(panel, qtbot):
+    show(panel, trained(Settings(), 50))
+    panel.show()
+    qtbot.waitExposed(panel)
+    qtbot.wait(20)
+    plot = panel._ratio_plot
+    guide = next(item for item in plot.items if isinstance(item, pg.InfiniteLine))
+    view = plot.getViewBox().sceneBoundingRect()
+    assert guide.label.toPlainText() == "1e-3 healthy"
+    assert guide.label.sceneBoundingRect().right() < view.left() + 0.3 * view.width()
+    assert all(guide.zValue() > curve.zValue() for curve in panel._ratio_curves)
