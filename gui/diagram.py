@@ -27,14 +27,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6 import QtCore, QtGui, QtWidgets
+from PyQt6 import QtCore, QtWidgets
 from PyQt6.QtCore import pyqtSignal
 
 from core.field import DISPLAY_DTYPE, Bounds, Field, grid
 from core.network import flat_views, split_layer, validate_sizes
 from core.snapshot import Snapshot
 from gui.diagram_items import LEVELS, MAX_WIDTH, NAN_RGBA, Dots, EdgeItem, NodeSquares, Styles
-from gui.items import paint_from_cache, repaint_cheaply
+from gui.items import EveryPointerMove, paint_from_cache, repaint_cheaply
 from gui.palette import diverging_colormap, diverging_rgba
 from gui.raster import ImageTiles, colour_pixels, packed_colours
 
@@ -146,7 +146,7 @@ def input_maps(bounds: Bounds, resolution: int, step: int) -> tuple[np.ndarray, 
     return maps, levels
 
 
-class NetworkDiagram(pg.GraphicsLayoutWidget):
+class NetworkDiagram(EveryPointerMove, pg.GraphicsLayoutWidget):
     """Neurons in columns (input | hidden… | output), every weight an edge, restyled per frame.
 
     Edge order, used by ``edge_colours`` / ``edge_widths``: layer by layer, then
@@ -459,17 +459,12 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
             thumb.values, thumb.levels = maps[thumb.unit], (float(levels[thumb.unit, 0]), float(levels[thumb.unit, 1]))
 
     # -- hover --------------------------------------------------------------------------------
-    def _on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
+    def pointer_moved(self, scene_pos: QtCore.QPointF) -> None:
         if not self._view.sceneBoundingRect().contains(scene_pos):
             self._set_target(None, scene_pos)
             return
         point = self._view.mapSceneToView(scene_pos)
         self._set_target(self._hit(point.x(), point.y()), point)
-
-    def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
-        """Every move counts: the scene's sigMouseMoved drops fast ones, yet the last may be where the pointer rests."""
-        super().mouseMoveEvent(event)
-        self._on_mouse_moved(self.mapToScene(event.position().toPoint()))
 
     def leaveEvent(self, event: QtCore.QEvent) -> None:
         self._clear_hover()

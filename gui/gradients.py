@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QRectF, QSignalBlocker, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QFont, QMouseEvent
+from PyQt6.QtGui import QColor, QFont
 from PyQt6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -34,7 +34,7 @@ from PyQt6.QtWidgets import (
 
 from core.network import validate_sizes
 from core.snapshot import Snapshot
-from gui.items import Bars, EpochMarker, paint_axis_from_cache, paint_from_cache, repaint_cheaply
+from gui.items import Bars, EpochMarker, EveryPointerMove, paint_axis_from_cache, paint_from_cache, repaint_cheaply
 from gui.palette import diverging_colormap
 from gui.ranges import decades, nice_ceiling
 from gui.raster import ImageTiles, colour_pixels, packed_colours
@@ -294,19 +294,13 @@ class LayerView:
         return None
 
 
-class _PointerCanvas(pg.GraphicsLayoutWidget):
-    """A canvas that reports every pointer move in scene coordinates.
-
-    The scene's sigMouseMoved drops moves that follow the last within 1/60 s,
-    yet the dropped one may be where the pointer comes to rest: the readout
-    would then name the cell it passed, not the one under it.
-    """
+class _PointerCanvas(EveryPointerMove, pg.GraphicsLayoutWidget):
+    """The heatmaps' canvas: every pointer move, in scene coordinates, for the panel's readout."""
 
     moved = pyqtSignal(QPointF)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        super().mouseMoveEvent(event)
-        self.moved.emit(self.mapToScene(event.position().toPoint()))
+    def pointer_moved(self, scene_pos: QPointF) -> None:
+        self.moved.emit(scene_pos)
 
 
 class GradientPanel(QWidget):

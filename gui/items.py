@@ -6,7 +6,8 @@ in pixels; ``Segments`` draws separate line segments (a contour).
 reduced to about a point per pixel (``gui.loss_plot``): pyqtgraph's curve
 maps, bounds, clips and downsamples its data again in every paint, and
 re-derives its bounding rectangle in Python each time Qt asks, several
-times a frame.  ``repaint_cheaply`` is how every view repaints.
+times a frame.  ``repaint_cheaply`` is how every view repaints; ``EveryPointerMove``
+how a view with a hover readout hears the pointer.
 """
 
 from __future__ import annotations
@@ -174,6 +175,22 @@ def repaint_cheaply(view: pg.GraphicsView) -> None:
     view.setCacheMode(QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)
     view.viewport().setAutoFillBackground(False)
     view.viewport().setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+
+class EveryPointerMove:
+    """For a pyqtgraph view whose hover readout must follow the pointer: ``pointer_moved`` on every move.
+
+    The scene's sigMouseMoved drops a move that follows the last within pyqtgraph's rate limit, yet
+    the dropped one may be where the pointer comes to rest: a readout would then name what the
+    pointer passed, not what is under it.  Put it before the view class among the bases.
+    """
+
+    def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        self.pointer_moved(self.mapToScene(event.position().toPoint()))
+
+    def pointer_moved(self, scene_pos: QtCore.QPointF) -> None:
+        raise NotImplementedError
 
 
 class Bars(pg.GraphicsObject):

@@ -24,10 +24,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QEvent, QPointF, Qt, pyqtSignal
-from PyQt6.QtGui import QMouseEvent
 from PyQt6.QtWidgets import QWidget
 
-from gui.items import EpochMarker, Polyline, paint_axis_from_cache, paint_from_cache, repaint_cheaply
+from gui.items import EpochMarker, EveryPointerMove, Polyline, paint_axis_from_cache, paint_from_cache, repaint_cheaply
 from gui.ranges import decades, nice_ceiling
 
 LOSS_COLOUR = (52, 73, 94)
@@ -76,7 +75,7 @@ def without_flat_runs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndar
     return x[keep], y[keep]
 
 
-class LossPlot(pg.PlotWidget):
+class LossPlot(EveryPointerMove, pg.PlotWidget):
     """Loss (left axis, optionally log) and accuracy in % (right axis) against the epoch.
 
     Hovering reads out the epoch under the pointer; clicking asks for that
@@ -254,10 +253,8 @@ class LossPlot(pg.PlotWidget):
         self._readout.setPos(point)
         self._readout.show()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        """Every move counts: the scene's sigMouseMoved drops fast ones, yet the last may be where the pointer rests."""
-        super().mouseMoveEvent(event)
-        self._pointer = self.mapToScene(event.position().toPoint())
+    def pointer_moved(self, scene_pos: QPointF) -> None:
+        self._pointer = scene_pos
         self._show_readout()
 
     def leaveEvent(self, event: QEvent) -> None:
